@@ -1,0 +1,116 @@
+#include "model/clock_format.hpp"
+
+#include <cstdio>
+#include <ctime>
+
+namespace parley::model {
+
+namespace {
+std::tm utc(std::int64_t secs) {
+    std::time_t t = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    return tm;
+}
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b) < 0 ? 1 : 0); }
+constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+}  // namespace
+
+std::int64_t now_millis() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::int64_t now_nanos() {
+    using namespace std::chrono;
+    return duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string format_iso8601_millis(std::int64_t ms) {
+    std::int64_t secs = floor_div(ms, 1000);
+    auto tm = utc(secs);
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(ms - secs * 1000));
+    return buf;
+}
+
+std::string format_rfc3339_nanos(std::int64_t ns) {
+    std::int64_t secs = floor_div(ns, 1000000000);
+    auto frac = static_cast<long>(ns - secs * 1000000000);
+    auto tm = utc(secs);
+    char buf[96];
+    int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                          tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    std::string out(buf, static_cast<size_t>(n));
+    if (frac != 0) {
+        char f[16];
+        std::snprintf(f, sizeof f, ".%09ld", frac);
+        std::string fs(f);
+        while (fs.back() == '0') fs.pop_back();
+        out += fs;
+    }
+    out += 'Z';
+    return out;
+}
+
+std::string format_amz_date(std::int64_t secs) {
+    auto tm = utc(secs);
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return buf;
+}
+
+std::string format_http_date(std::int64_t secs) {
+    auto tm = utc(secs);
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
+                  tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec);
+    return buf;
+}
+
+std::optional<std::int64_t> parse_amz_date(std::string_view s) {
+    if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') return std::nullopt;
+    int y, mo, d, h, mi, se;
+    std::string str(s);
+    if (std::sscanf(str.c_str(), "%4d%2d%2dT%2d%2d%2dZ", &y, &mo, &d, &h, &mi, &se) != 6)
+        return std::nullopt;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return std::nullopt;
+    std::tm tm{};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = se;
+    return static_cast<std::int64_t>(timegm(&tm));
+}
+
+std::optional<std::int64_t> parse_http_date(std::string_view s) {
+    // "Sun, 30 Aug 2015 12:36:00 GMT"
+    std::string str(s);
+    char wday[4], mon[4];
+    int d, y, h, mi, se;
+    if (std::sscanf(str.c_str(), "%3s, %d %3s %d %d:%d:%d GMT", wday, &d, mon, &y, &h, &mi,
+                    &se) != 7)
+        return std::nullopt;
+    int m = -1;
+    for (int i = 0; i < 12; ++i)
+        if (std::string_view(mon) == kMonths[i]) m = i;
+    if (m < 0) return std::nullopt;
+    std::tm tm{};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = m;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = se;
+    return static_cast<std::int64_t>(timegm(&tm));
+}
+
+}  // namespace parley::model
