@@ -2,6 +2,8 @@
 // CreateChatToken request and response: the pattern every shape follows. A shape is a plain
 // aggregate (construct it with designated initializers, i.e. named arguments), to_value() puts
 // it on the generic tree in the model's member names, from_value() reads and validates.
+// Every member has a default initializer ({}), so a designated initializer may leave any out
+// (GCC's -Wmissing-field-initializers, an error here, fires otherwise).
 #include <array>
 #include <optional>
 #include <string>
@@ -19,11 +21,11 @@ inline constexpr int kDefaultSessionDurationMinutes = 60;
 inline constexpr std::size_t kMaxAttributesBytes = 1024;
 
 struct CreateChatTokenRequest {
-    std::string room_identifier;                              // required, room ARN
-    std::string user_id;                                      // required, 1-128
-    std::optional<std::vector<std::string>> capabilities;     // list of ChatTokenCapability
-    std::optional<int> session_duration_in_minutes;           // 1-180, default 60
-    std::optional<Attributes> attributes;                     // <= 1 KB in total
+    std::string room_identifier{};                           // required, room ARN
+    std::string user_id{};                                   // required, 1-128
+    std::optional<std::vector<std::string>> capabilities{};  // list of ChatTokenCapability
+    std::optional<int> session_duration_in_minutes{};        // 1-180, default 60
+    std::optional<Attributes> attributes{};                  // <= 1 KB in total
 
     Value to_value() const;
     // Validates every member; throws ApiError (ValidationException) listing each bad field.
@@ -31,7 +33,7 @@ struct CreateChatTokenRequest {
 };
 
 struct CreateChatTokenResponse {
-    std::string token;
+    std::string token{};
     EpochMillis token_expiration_time = 0;
     EpochMillis session_expiration_time = 0;
 

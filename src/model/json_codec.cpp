@@ -27,7 +27,9 @@ bool convert(const json::value& in, Value& out, std::size_t depth, std::size_t m
             return true;
         case json::kind::double_: {
             double d = in.get_double();
-            if (d != static_cast<double>(static_cast<std::int64_t>(d)) || d > 9.0e18 || d < -9.0e18) {
+            // Range first: casting an out-of-range double (e.g. 1e400 = inf) is undefined.
+            if (!(d >= -9.0e18 && d <= 9.0e18) ||
+                d != static_cast<double>(static_cast<std::int64_t>(d))) {
                 error = "expected an integer";
                 return false;
             }

@@ -1,0 +1,61 @@
+# Parley: the two commands are `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+BUILD_DIR ?= build
+ASAN_DIR ?= build-asan
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+DATA_DIR ?= parley-data
+API_LISTEN ?= 127.0.0.1:8080
+CHAT_LISTEN ?= 127.0.0.1:8081
+
+APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
+  libssl-dev libsqlite3-dev libspdlog-dev libcli11-dev libgtest-dev zlib1g-dev \
+  awscli wrk
+
+.PHONY: all deps apt-deps npm-deps configure build run test unit asan e2e clean format help
+
+all: build
+
+help:
+	@echo "make run    install missing packages, build, start parleyd on $(API_LISTEN) / $(CHAT_LISTEN)"
+	@echo "make test   install missing packages, build, run every test suite"
+	@echo "make build  build build/parleyd, build/parley-load and the unit tests"
+	@echo "make format clang-format every C++ file"
+
+deps: apt-deps npm-deps
+
+# Installs only what dpkg does not already report as installed.
+apt-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if ! command -v node >/dev/null; then missing="$$missing nodejs npm"; fi; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+npm-deps: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(BUILD_DIR)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: apt-deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: deps build
+	@scripts/run-server.sh $(BUILD_DIR)/parleyd --data-dir $(DATA_DIR) --api-listen $(API_LISTEN) --chat-listen $(CHAT_LISTEN)
+
+test: deps build
+	@scripts/run-tests.sh $(BUILD_DIR) $(ASAN_DIR)
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR)

@@ -1,0 +1,226 @@
+#include "control/api_router.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <openssl/rand.h>
+
+#include "control/operations.hpp"
+#include "control/request_metrics.hpp"
+#include "model/api_error.hpp"
+#include "model/clock_format.hpp"
+#include "model/json_codec.hpp"
+
+namespace parley::control {
+
+using model::ApiError;
+
+namespace {
+
+using Handler = model::Value (*)(ControlContext&, const OperationInput&);
+
+struct Route {
+    std::string_view method;
+    std::string_view path;  // "/tags/" is a prefix route
+    std::string_view name;
+    Handler handler;
+    unsigned success_status;
+};
+
+constexpr std::array kRoutes = {
+    Route{"POST", "/CreateChatToken", "CreateChatToken", ops::create_chat_token, 200},
+    Route{"POST", "/CreateLoggingConfiguration", "CreateLoggingConfiguration",
+          ops::create_logging_configuration, 200},
+    Route{"POST", "/CreateRoom", "CreateRoom", ops::create_room, 200},
+    Route{"POST", "/DeleteLoggingConfiguration", "DeleteLoggingConfiguration",
+          ops::delete_logging_configuration, 204},
+    Route{"POST", "/DeleteMessage", "DeleteMessage", ops::delete_message, 200},
+    Route{"POST", "/DeleteRoom", "DeleteRoom", ops::delete_room, 204},
+    Route{"POST", "/DisconnectUser", "DisconnectUser", ops::disconnect_user, 200},
+    Route{"POST", "/GetLoggingConfiguration", "GetLoggingConfiguration",
+          ops::get_logging_configuration, 200},
+    Route{"POST", "/GetRoom", "GetRoom", ops::get_room, 200},
+    Route{"POST", "/ListLoggingConfigurations", "ListLoggingConfigurations",
+          ops::list_logging_configurations, 200},
+    Route{"POST", "/ListRooms", "ListRooms", ops::list_rooms, 200},
+    Route{"POST", "/SendEvent", "SendEvent", ops::send_event, 200},
+    Route{"POST", "/UpdateLoggingConfiguration", "UpdateLoggingConfiguration",
+          ops::update_logging_configuration, 200},
+    Route{"POST", "/UpdateRoom", "UpdateRoom", ops::update_room, 200},
+    Route{"GET", "/tags/", "ListTagsForResource", ops::list_tags_for_resource, 200},
+    Route{"POST", "/tags/", "TagResource", ops::tag_resource, 200},
+    Route{"DELETE", "/tags/", "UntagResource", ops::untag_resource, 200},
+};
+
+std::string new_request_id() {
+    unsigned char b[16];
+    RAND_bytes(b, sizeof b);
+    b[6] = (b[6] & 0x0F) | 0x40;
+    b[8] = (b[8] & 0x3F) | 0x80;
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+        out += hex[b[i] >> 4];
+        out += hex[b[i] & 15];
+    }
+    return out;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// Percent-decoding; `plus_is_space` for query strings. nullopt on a broken escape.
+std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space) {
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        char c = in[i];
+        if (c == '%') {
+            if (i + 2 >= in.size()) return std::nullopt;
+            int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
+            if (hi < 0 || lo < 0) return std::nullopt;
+            out += static_cast<char>(hi * 16 + lo);
+            i += 2;
+        } else if (c == '+' && plus_is_space) {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string_view header(const auth::HttpRequestView& req, std::string_view name) {
+    for (const auto& [k, v] : req.headers) {
+        if (k.size() == name.size() &&
+            std::equal(k.begin(), k.end(), name.begin(),
+                       [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
+            return v;
+    }
+    return {};
+}
+
+bool is_json_content_type(std::string_view ct) {
+    auto semi = ct.find(';');
+    if (semi != std::string_view::npos) ct = ct.substr(0, semi);
+    while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
+    std::string lower;
+    for (char c : ct) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower == "application/json" || lower == "application/x-amz-json-1.0" ||
+           lower == "application/x-amz-json-1.1" || lower == "text/json";
+}
+
+}  // namespace
+
+ApiRouter::ApiRouter(ControlContext& ctx, const auth::SigV4Verifier& verifier)
+    : ctx_(ctx), verifier_(verifier) {}
+
+ApiResponse ApiRouter::error_response(const ApiError& e) {
+    ApiResponse r;
+    r.status = static_cast<unsigned>(e.status());
+    r.error_type = e.type();
+    r.body = model::to_json(e.to_value());
+    return r;
+}
+
+ApiResponse ApiRouter::handle(const auth::HttpRequestView& req) {
+    std::string request_id = new_request_id();
+    std::string_view target = req.target;
+    std::string_view path = target.substr(0, target.find('?'));
+    std::string_view query =
+        target.find('?') == std::string_view::npos ? std::string_view{} : target.substr(target.find('?') + 1);
+
+    if (req.method == "GET" && path == "/healthz") {
+        ApiResponse r;
+        r.status = ready_ ? 200 : 503;
+        r.content_type = "text/plain";
+        r.body = ready_ ? "ok\n" : "starting\n";
+        r.request_id = request_id;
+        return r;
+    }
+    if (req.method == "GET" && path == "/metrics" && metrics_) {
+        ApiResponse r;
+        r.content_type = "text/plain; version=0.0.4";
+        r.body = metrics_();
+        r.request_id = request_id;
+        return r;
+    }
+
+    std::string_view op_name = "Unknown";
+    ApiResponse resp;
+    try {
+        verifier_.verify(req, model::now_millis() / 1000);
+
+        const Route* route = nullptr;
+        bool path_known = false;
+        for (const auto& r : kRoutes) {
+            bool match = r.path.back() == '/' ? path.substr(0, r.path.size()) == r.path &&
+                                                    path.size() > r.path.size()
+                                              : path == r.path;
+            if (!match) continue;
+            path_known = true;
+            if (r.method == req.method) route = &r;
+        }
+        if (!route) {
+            ApiError e(path_known ? "MethodNotAllowedException" : "UnknownOperationException",
+                       path_known ? 405 : 404,
+                       "No operation matches " + std::string(req.method) + " " + std::string(path));
+            throw e;
+        }
+        op_name = route->name;
+
+        if (!req.body.empty()) {
+            auto ct = header(req, "content-type");
+            if (!ct.empty() && !is_json_content_type(ct))
+                throw ApiError("UnsupportedMediaTypeException", 415,
+                               "Content-Type must be application/json, got " + std::string(ct));
+        }
+        model::Value body = model::Value::structure();
+        if (!req.body.empty()) {
+            auto parsed = model::parse_json(req.body);
+            if (!parsed.value) throw ApiError("SerializationException", 400, parsed.error);
+            body = std::move(*parsed.value);
+        }
+
+        OperationInput in{body, {}, {}};
+        if (route->path == "/tags/") {
+            auto arn = percent_decode(path.substr(route->path.size()), false);
+            if (!arn) throw ApiError::validation("resourceArn is not correctly percent-encoded");
+            in.resource_arn = std::move(*arn);
+            std::size_t pos = 0;
+            while (pos <= query.size() && !query.empty()) {
+                auto amp = query.find('&', pos);
+                auto part = query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+                auto eq = part.find('=');
+                auto key = percent_decode(part.substr(0, eq), true);
+                if (key && *key == "tagKeys" && eq != std::string_view::npos) {
+                    auto value = percent_decode(part.substr(eq + 1), true);
+                    if (!value) throw ApiError::validation("tagKeys is not correctly percent-encoded");
+                    in.tag_keys.push_back(std::move(*value));
+                }
+                if (amp == std::string_view::npos) break;
+                pos = amp + 1;
+            }
+        }
+
+        model::Value out = route->handler(ctx_, in);
+        resp.status = route->success_status;
+        if (resp.status != 204) resp.body = model::to_json(out);
+    } catch (const ApiError& e) {
+        resp = error_response(e);
+        if (e.status() >= 500) spdlog::error("{} failed: {}", op_name, e.message());
+    } catch (const std::exception& e) {
+        spdlog::error("{} failed with an internal error: {}", op_name, e.what());
+        resp = error_response(model::ApiError::internal("Internal error; see the server log"));
+    }
+    resp.request_id = std::move(request_id);
+    request_metrics().record(op_name, resp.status);
+    return resp;
+}
+
+}  // namespace parley::control

@@ -1,0 +1,43 @@
+#pragma once
+// Turns one HTTP request into one API response: authenticate (SigV4), route to the operation,
+// parse the JSON body, run the handler, render the result or the error in AWS's shape.
+#include <atomic>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "auth/sigv4_verifier.hpp"
+#include "control/control_context.hpp"
+
+namespace parley::control {
+
+struct ApiResponse {
+    unsigned status = 200;
+    std::string body;
+    std::string content_type = "application/json";
+    std::string error_type;  // x-amzn-ErrorType, empty on success
+    std::string request_id;
+};
+
+class ApiRouter {
+public:
+    ApiRouter(ControlContext& ctx, const auth::SigV4Verifier& verifier);
+
+    ApiResponse handle(const auth::HttpRequestView& req);
+
+    // Readiness and metrics are served without authentication.
+    void set_ready(bool ready) { ready_ = ready; }
+    void set_metrics_source(std::function<std::string()> source) { metrics_ = std::move(source); }
+
+    // An error response for failures found before routing (e.g. a body over the limit).
+    static ApiResponse error_response(const model::ApiError& e);
+
+private:
+    ControlContext& ctx_;
+    const auth::SigV4Verifier& verifier_;
+    std::atomic<bool> ready_{false};
+    std::function<std::string()> metrics_;
+};
+
+}  // namespace parley::control

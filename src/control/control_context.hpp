@@ -1,0 +1,47 @@
+#pragma once
+// Everything an operation handler needs, wired once by the server.
+#include <cstddef>
+#include <mutex>
+#include <string>
+
+#include "control/page_token_codec.hpp"
+#include "model/api_error.hpp"
+#include "model/value.hpp"
+#include "messaging/live_room_control.hpp"
+#include "messaging/room_catalog.hpp"
+#include "store/store.hpp"
+#include "token/token_sealer.hpp"
+
+namespace parley::control {
+
+struct ControlSettings {
+    std::string region = "us-east-1";
+    std::string account_id = "123456789012";
+    int token_ttl_minutes = 60;  // observed on the service; capped at the session's end
+    std::size_t max_rooms = 50000;
+    std::size_t max_logging_configurations = 10;
+};
+
+struct ControlContext {
+    ControlContext(ControlSettings s, store::Store& st, messaging::RoomCatalog& r,
+                   const token::TokenSealer& t)
+        : settings(std::move(s)), store(st), rooms(r), sealer(t) {}
+
+    ControlSettings settings;
+    store::Store& store;
+    messaging::RoomCatalog& rooms;
+    const token::TokenSealer& sealer;
+    messaging::LiveRoomControl* live = nullptr;  // null until the messaging edge is wired
+    PageTokenCodec page_tokens;
+    // Serialises mutations so check-then-write (e.g. "logging configuration unused") is atomic.
+    std::mutex write_mutex;
+};
+
+// Inputs of one operation: the JSON body, plus the members bound to the URL (tag operations).
+struct OperationInput {
+    const model::Value& body;
+    std::string resource_arn;           // from /tags/{resourceArn}
+    std::vector<std::string> tag_keys;  // from ?tagKeys=
+};
+
+}  // namespace parley::control

@@ -1,0 +1,30 @@
+#pragma once
+// Accepts control-door connections and starts an HttpSession for each, spreading them over
+// the server's event loops.
+#include <boost/asio/ip/tcp.hpp>
+#include <functional>
+#include <memory>
+
+#include "control/api_router.hpp"
+
+namespace parley::control {
+
+class HttpListener : public std::enable_shared_from_this<HttpListener> {
+public:
+    using ExecutorSource = std::function<boost::asio::any_io_executor()>;
+    // Binds at once so that a busy port is reported at start-up; throws on failure.
+    HttpListener(boost::asio::io_context& accept_ctx, const boost::asio::ip::tcp::endpoint& ep,
+                 ExecutorSource next_executor, ApiRouter& router);
+    void start();
+    void stop();
+    boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+
+private:
+    void do_accept();
+
+    boost::asio::ip::tcp::acceptor acceptor_;
+    ExecutorSource next_executor_;
+    ApiRouter& router_;
+};
+
+}  // namespace parley::control

@@ -1,0 +1,91 @@
+#include "control/http_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/dispatch.hpp>
+
+#include "model/api_error.hpp"
+#include "model/clock_format.hpp"
+
+namespace parley::control {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace asio = boost::asio;
+
+namespace {
+constexpr auto kIdleTimeout = std::chrono::seconds(60);
+}
+
+HttpSession::HttpSession(asio::ip::tcp::socket&& socket, ApiRouter& router)
+    : stream_(std::move(socket)), router_(router) {}
+
+void HttpSession::run() {
+    asio::dispatch(stream_.get_executor(),
+                   beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+}
+
+void HttpSession::do_read() {
+    parser_.emplace();
+    parser_->body_limit(kMaxRequestBodyBytes);
+    parser_->header_limit(64 * 1024);
+    stream_.expires_after(kIdleTimeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+void HttpSession::on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+        return do_close();
+    if (ec == http::error::body_limit) {
+        return send(ApiRouter::error_response(model::ApiError(
+                        "ValidationException", 413,
+                        "Request body is larger than the 1 MiB limit")),
+                    false);
+    }
+    if (ec) {
+        // Malformed HTTP: answer once, then drop the connection (the stream is out of sync).
+        return send(ApiRouter::error_response(model::ApiError(
+                        "BadRequestException", 400, "Malformed HTTP request: " + ec.message())),
+                    false);
+    }
+
+    auto& req = parser_->get();
+    auth::HttpRequestView view;
+    view.method = req.method_string();
+    view.target = req.target();
+    view.body = req.body();
+    view.headers.reserve(16);
+    for (const auto& field : req) view.headers.emplace_back(field.name_string(), field.value());
+    send(router_.handle(view), req.keep_alive());
+}
+
+void HttpSession::send(ApiResponse&& api, bool keep_alive) {
+    response_ = {};
+    response_.version(11);
+    response_.result(api.status);
+    response_.set(http::field::server, "parley");
+    response_.set(http::field::date, model::format_http_date(model::now_millis() / 1000));
+    if (!api.request_id.empty()) response_.set("x-amzn-RequestId", api.request_id);
+    if (!api.error_type.empty()) response_.set("x-amzn-ErrorType", api.error_type);
+    if (api.status != 204) response_.set(http::field::content_type, api.content_type);
+    response_.body() = std::move(api.body);
+    response_.keep_alive(keep_alive);
+    response_.prepare_payload();
+    bool close = !keep_alive;
+    http::async_write(stream_, response_,
+                      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), close));
+}
+
+void HttpSession::on_write(bool close, beast::error_code ec, std::size_t) {
+    if (ec || close) return do_close();
+    do_read();
+}
+
+void HttpSession::do_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+}
+
+}  // namespace parley::control

@@ -1,0 +1,38 @@
+#pragma once
+// One function per IVS Chat operation. Each reads its validated request from the input, does
+// the work and returns the response body; failures are thrown as model::ApiError.
+#include "control/control_context.hpp"
+#include "model/value.hpp"
+
+namespace parley::control::ops {
+
+using model::Value;
+
+Value create_chat_token(ControlContext&, const OperationInput&);
+
+Value create_room(ControlContext&, const OperationInput&);
+Value get_room(ControlContext&, const OperationInput&);
+Value update_room(ControlContext&, const OperationInput&);
+Value delete_room(ControlContext&, const OperationInput&);
+Value list_rooms(ControlContext&, const OperationInput&);
+
+Value create_logging_configuration(ControlContext&, const OperationInput&);
+Value get_logging_configuration(ControlContext&, const OperationInput&);
+Value update_logging_configuration(ControlContext&, const OperationInput&);
+Value delete_logging_configuration(ControlContext&, const OperationInput&);
+Value list_logging_configurations(ControlContext&, const OperationInput&);
+
+Value list_tags_for_resource(ControlContext&, const OperationInput&);
+Value tag_resource(ControlContext&, const OperationInput&);
+Value untag_resource(ControlContext&, const OperationInput&);
+
+Value send_event(ControlContext&, const OperationInput&);
+Value delete_message(ControlContext&, const OperationInput&);
+Value disconnect_user(ControlContext&, const OperationInput&);
+
+// Shared lookups: the resource named by an ARN, or ResourceNotFoundException.
+messaging::RoomPtr require_room(const ControlContext&, const std::string& arn);
+model::LoggingConfiguration require_logging_configuration(const ControlContext&,
+                                                          const std::string& arn);
+
+}  // namespace parley::control::ops

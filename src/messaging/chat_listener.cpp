@@ -1,0 +1,51 @@
+#include "messaging/chat_listener.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include "messaging/chat_session.hpp"
+
+namespace parley::messaging {
+
+namespace asio = boost::asio;
+
+ChatListener::ChatListener(asio::io_context& accept_ctx, const asio::ip::tcp::endpoint& ep,
+                           EdgeContext& ctx, RoomHub& hub)
+    : acceptor_(accept_ctx), ctx_(ctx), hub_(hub), retry_timer_(accept_ctx) {
+    acceptor_.open(ep.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(ep);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+}
+
+void ChatListener::start() { do_accept(); }
+
+void ChatListener::stop() {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+    retry_timer_.cancel();
+}
+
+void ChatListener::do_accept() {
+    std::size_t loop = next_loop_.fetch_add(1) % hub_.loop_count();
+    acceptor_.async_accept(
+        hub_.loop(loop),
+        [self = shared_from_this(), loop](boost::system::error_code ec, asio::ip::tcp::socket socket) {
+            if (ec == asio::error::operation_aborted) return;
+            if (ec) {
+                // Out of descriptors and the like: back off instead of spinning.
+                spdlog::warn("chat accept failed: {}", ec.message());
+                self->retry_timer_.expires_after(std::chrono::milliseconds(100));
+                self->retry_timer_.async_wait([self](const boost::system::error_code& e) {
+                    if (!e) self->do_accept();
+                });
+                return;
+            }
+            auto session = std::make_shared<ChatSession>(std::move(socket), self->ctx_, loop);
+            asio::post(self->hub_.loop(loop), [session] { session->start(); });
+            self->do_accept();
+        });
+}
+
+}  // namespace parley::messaging

@@ -1,0 +1,482 @@
+#include "messaging/chat_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include "messaging/message_reviewer.hpp"
+#include "messaging/room_hub.hpp"
+#include "messaging/utf8_validator.hpp"
+#include "messaging/ws_frame_encoder.hpp"
+#include "messaging/ws_handshake.hpp"
+#include "model/clock_format.hpp"
+#include "model/identifiers.hpp"
+#include "model/json_codec.hpp"
+
+namespace parley::messaging {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using model::Value;
+
+struct HandshakeState {
+    beast::flat_buffer buffer{8192};
+    http::request_parser<http::empty_body> parser;
+    std::string response;
+};
+
+namespace {
+// Client keys may come in any case (a public demo client sends lower-case keys).
+const Value* member_ci(const Value& obj, std::string_view name) {
+    for (const auto& [k, v] : obj.members()) {
+        if (k.size() != name.size()) continue;
+        bool eq = true;
+        for (std::size_t i = 0; i < k.size() && eq; ++i)
+            eq = std::tolower(static_cast<unsigned char>(k[i])) ==
+                 std::tolower(static_cast<unsigned char>(name[i]));
+        if (eq) return v.is_null() ? nullptr : &v;
+    }
+    return nullptr;
+}
+
+const std::string* string_member(const Value& obj, std::string_view name) {
+    const Value* v = member_ci(obj, name);
+    return v && v->kind() == Value::Kind::String ? &v->as_string() : nullptr;
+}
+
+bool header_has_token(std::string_view value, std::string_view token) {
+    // "keep-alive, Upgrade" contains "upgrade"
+    std::string lower;
+    for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::size_t pos = 0;
+    while (pos <= lower.size()) {
+        auto comma = lower.find(',', pos);
+        auto part = std::string_view(lower).substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+        while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+        if (part == token) return true;
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+    }
+    return false;
+}
+
+thread_local std::vector<std::uint8_t> t_read_buffer(64 * 1024);
+}  // namespace
+
+ChatSession::ChatSession(asio::ip::tcp::socket&& socket, EdgeContext& ctx, std::size_t loop_index)
+    : socket_(std::move(socket)),
+      ctx_(ctx),
+      loop_index_(loop_index),
+      parser_(ctx.settings.max_frame_bytes) {
+    ctx_.metrics.connections_open.fetch_add(1, std::memory_order_relaxed);
+}
+
+ChatSession::~ChatSession() { ctx_.metrics.connections_open.fetch_sub(1, std::memory_order_relaxed); }
+
+void ChatSession::start() {
+    boost::system::error_code ec;
+    auto ep = socket_.remote_endpoint(ec);
+    if (!ec) remote_ip_ = ep.address().to_string();
+    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    last_activity_ms_ = model::now_millis();
+    deadline_ms_ = last_activity_ms_ + ctx_.settings.handshake_timeout_ms;
+    ctx_.hub->attach(shared_from_this());
+    if (static_cast<std::size_t>(ctx_.metrics.connections_open.load()) > ctx_.settings.max_connections) {
+        handshake_ = std::make_unique<HandshakeState>();
+        return reject_handshake(503, "Too many connections");
+    }
+    read_handshake();
+}
+
+// ---- handshake -------------------------------------------------------------------------------
+
+void ChatSession::read_handshake() {
+    handshake_ = std::make_unique<HandshakeState>();
+    handshake_->parser.header_limit(16 * 1024);
+    http::async_read(socket_, handshake_->buffer, handshake_->parser,
+                     [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                         self->on_handshake(ec);
+                     });
+}
+
+void ChatSession::on_handshake(const boost::system::error_code& ec) {
+    if (state_ != State::Handshake) return;
+    if (ec) return abort();  // not HTTP, or the peer went away: nothing useful to answer
+    const auto& req = handshake_->parser.get();
+
+    if (req.method() != http::verb::get || !header_has_token(req[http::field::upgrade], "websocket") ||
+        !header_has_token(req[http::field::connection], "upgrade"))
+        return reject_handshake(426, "This endpoint speaks WebSocket only");
+    if (req[http::field::sec_websocket_version] != "13")
+        return reject_handshake(426, "Unsupported WebSocket version");
+    auto key = req[http::field::sec_websocket_key];
+    if (!is_valid_websocket_key(key)) return reject_handshake(400, "Bad Sec-WebSocket-Key");
+
+    auto offered = offered_subprotocols(req[http::field::sec_websocket_protocol]);
+    if (offered.empty()) return reject_handshake(401, "Missing chat token");
+    std::string_view token = offered.front();
+
+    auto now = model::now_millis();
+    auto opened = ctx_.sealer.open(token, now);
+    if (!opened.claims) {
+        return reject_handshake(401, std::string("Invalid chat token: ") +
+                                         std::string(token::to_string(opened.error)));
+    }
+    if (opened.claims->session_expires_at_ms() <= now)
+        return reject_handshake(401, "Chat session has expired");
+    auto parts = model::parse_arn(opened.claims->room_arn);
+    RoomPtr room = parts ? ctx_.rooms.find(parts->id) : nullptr;
+    if (!room || room->arn != opened.claims->room_arn) return reject_handshake(404, "Room not found");
+    // Last: a token is consumed only by a connection that is really accepted.
+    if (!ctx_.replay_guard.first_use(opened.claims->token_id, opened.claims->token_expires_at_ms, now))
+        return reject_handshake(403, "Chat token has already been used");
+
+    claims_ = std::move(*opened.claims);
+    room_id_ = room->id;
+    auto accept = websocket_accept_key(key);
+    auto leftover = boost::beast::buffers_to_string(handshake_->buffer.data());
+    accept_handshake(accept, token, leftover);
+}
+
+void ChatSession::reject_handshake(unsigned status, std::string_view reason) {
+    ctx_.metrics.handshakes_rejected.fetch_add(1, std::memory_order_relaxed);
+    spdlog::debug("chat handshake from {} refused: {} {}", remote_ip_, status, reason);
+    std::string body = std::string(reason) + "\n";
+    auto& resp = handshake_->response;
+    resp = "HTTP/1.1 " + std::to_string(status) + " " +
+           std::string(http::obsolete_reason(static_cast<http::status>(status))) +
+           "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\nConnection: close\r\n\r\n" + body;
+    state_ = State::Closing;
+    asio::async_write(socket_, asio::buffer(resp),
+                      [self = shared_from_this()](const boost::system::error_code&, std::size_t) {
+                          boost::system::error_code ignored;
+                          self->socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+                          self->finish();
+                      });
+}
+
+void ChatSession::accept_handshake(std::string_view accept_key, std::string_view protocol,
+                                   std::string_view leftover) {
+    auto& resp = handshake_->response;
+    resp = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Accept: " + std::string(accept_key) +
+           "\r\nSec-WebSocket-Protocol: " + std::string(protocol) + "\r\n\r\n";
+    state_ = State::Open;
+    ctx_.metrics.connections_accepted.fetch_add(1, std::memory_order_relaxed);
+    ctx_.hub->join(shared_from_this());
+    joined_ = true;
+    // The 101 goes out first through the normal send queue, so frames can follow at once.
+    queue(std::make_shared<const std::string>(std::move(resp)));
+    std::string early(leftover);
+    handshake_.reset();  // the per-connection handshake buffers are not kept
+    boost::system::error_code ec;
+    socket_.non_blocking(true, ec);
+    if (!early.empty()) consume(reinterpret_cast<const std::uint8_t*>(early.data()), early.size());
+    if (state_ == State::Open) wait_readable();
+}
+
+// ---- reading ---------------------------------------------------------------------------------
+
+void ChatSession::wait_readable() {
+    socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                       [self = shared_from_this()](const boost::system::error_code& ec) {
+                           self->on_readable(ec);
+                       });
+}
+
+void ChatSession::on_readable(const boost::system::error_code& ec) {
+    if (state_ == State::Closed) return;
+    if (ec) return abort();
+    // Read into the loop's shared buffer: an idle connection holds no read buffer of its own.
+    auto& buf = t_read_buffer;
+    for (int rounds = 0; rounds < 4; ++rounds) {
+        boost::system::error_code rec;
+        std::size_t n = socket_.read_some(asio::buffer(buf), rec);
+        if (rec == asio::error::would_block || rec == asio::error::try_again) break;
+        if (rec) return abort();  // EOF or reset
+        last_activity_ms_ = model::now_millis();
+        ping_outstanding_ = false;
+        if (state_ == State::Closing) continue;  // draining until the peer closes
+        consume(buf.data(), n);
+        if (state_ == State::Closed) return;
+        if (n < buf.size()) break;
+    }
+    wait_readable();
+}
+
+void ChatSession::consume(const std::uint8_t* data, std::size_t n) {
+    std::vector<WsEvent> events;
+    auto err = parser_.feed({data, n}, events);
+    for (auto& ev : events) {
+        if (state_ != State::Open) break;
+        switch (ev.kind) {
+            case WsEvent::Text:
+                ctx_.metrics.messages_received.fetch_add(1, std::memory_order_relaxed);
+                on_text(ev.payload);
+                break;
+            case WsEvent::Binary:
+                send_error(model::new_id(), "", 400, "Binary frames are not supported; send JSON text frames");
+                break;
+            case WsEvent::Ping:
+                queue(std::make_shared<const std::string>(encode_frame(Opcode::Pong, ev.payload)));
+                break;
+            case WsEvent::Pong: break;
+            case WsEvent::Close:
+                close_after_flush(ev.close_code == 0 ? 1000 : ev.close_code, "");
+                break;
+        }
+    }
+    if (err != WsProtocolError::None && state_ == State::Open) {
+        ctx_.metrics.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+        close_after_flush(close_code_for(err), "Protocol error");
+    }
+}
+
+// ---- actions ---------------------------------------------------------------------------------
+
+RoomPtr ChatSession::current_room() {
+    auto room = ctx_.rooms.find(room_id_);
+    if (!room) {
+        send_error(model::new_id(), "", 404, "Room not found");
+        close_after_flush(1000, "Room deleted");
+    }
+    return room;
+}
+
+void ChatSession::on_text(std::string& payload) {
+    auto parsed = model::parse_json(payload, 8);
+    if (!parsed.value || parsed.value->kind() != Value::Kind::Structure)
+        return send_error(model::new_id(), "", 400, "Request must be a JSON object");
+    const Value& req = *parsed.value;
+
+    std::string request_id;
+    if (const Value* rid = member_ci(req, "RequestId")) {
+        if (rid->kind() != Value::Kind::String)
+            return send_error(model::new_id(), "", 400, "RequestId must be a string");
+        request_id = rid->as_string();
+    }
+    if (!request_rate_.try_take(ctx_.settings.requests_per_connection_per_second,
+                                model::now_nanos()))
+        return send_error(model::new_id(), request_id, 429, "rate limit exceeded");
+
+    const std::string* action = string_member(req, "Action");
+    if (!action) return send_error(model::new_id(), request_id, 400, "Action is required");
+    if (*action == "SEND_MESSAGE") return on_send_message(req, request_id);
+    if (*action == "DELETE_MESSAGE") return on_delete_message(req, request_id);
+    if (*action == "DISCONNECT_USER") return on_disconnect_user(req, request_id);
+    send_error(model::new_id(), request_id, 400, "Unsupported Action: " + action->substr(0, 64));
+}
+
+void ChatSession::on_send_message(const Value& req, const std::string& request_id) {
+    std::string message_id = model::new_id();
+    if (!claims_.has_capability("SEND_MESSAGE"))
+        return send_error(message_id, request_id, 403, "The chat token does not allow SEND_MESSAGE");
+    const std::string* content = string_member(req, "Content");
+    if (!content) return send_error(message_id, request_id, 400, "Content is required and must be a string");
+    std::optional<model::Attributes> attributes;
+    if (const Value* a = member_ci(req, "Attributes")) {
+        if (!a->is_object())
+            return send_error(message_id, request_id, 400, "Attributes must be a map of strings");
+        attributes.emplace();
+        std::size_t bytes = 0;
+        for (const auto& [k, v] : a->members()) {
+            if (v.kind() != Value::Kind::String)
+                return send_error(message_id, request_id, 400, "Attributes must be a map of strings");
+            bytes += k.size() + v.as_string().size();
+            (*attributes)[k] = v.as_string();
+        }
+        if (bytes > ctx_.settings.max_message_attributes_bytes)
+            return send_error(message_id, request_id, 413, "Attributes are too large (1 KB at most)");
+    }
+    auto room = current_room();
+    if (!room) return;
+    auto length = utf8_code_points(*content);
+    if (length == 0) return send_error(message_id, request_id, 400, "Content must not be empty");
+    if (length > static_cast<std::size_t>(room->maximum_message_length))
+        return send_error(message_id, request_id, 400,
+                          "Message exceeds maximum length of " +
+                              std::to_string(room->maximum_message_length) + " characters");
+    if (!ctx_.room_rates.try_take(room->id, room->maximum_message_rate_per_second, model::now_nanos()))
+        return send_error(message_id, request_id, 429, "rate limit exceeded");
+
+    ChatMessage msg{.id = std::move(message_id),
+                    .request_id = request_id,
+                    .attributes = std::move(attributes),
+                    .content = *content,
+                    .send_time_ns = model::now_nanos(),
+                    .sender_user_id = claims_.user_id,
+                    .sender_attributes = claims_.attributes};
+    if (room->message_review_handler && !room->message_review_handler->uri.empty() && ctx_.reviewer) {
+        ctx_.reviewer->review(room, std::move(msg), remote_ip_, shared_from_this());
+        return;
+    }
+    deliver_message(room, std::move(msg));
+}
+
+void ChatSession::deliver_message(const RoomPtr& room, ChatMessage message) {
+    ctx_.hub->publish(room, "MESSAGE", message_json(message));
+}
+
+void ChatSession::on_delete_message(const Value& req, const std::string& request_id) {
+    std::string event_id = model::new_id();
+    if (!claims_.has_capability("DELETE_MESSAGE"))
+        return send_error(event_id, request_id, 403, "The chat token does not allow DELETE_MESSAGE");
+    const std::string* id = string_member(req, "Id");
+    if (!id || id->empty()) return send_error(event_id, request_id, 400, "Id is required");
+    const std::string* reason = string_member(req, "Reason");
+    auto room = current_room();
+    if (!room) return;
+    model::Attributes attrs{{"MessageId", *id}, {"MessageID", *id}};
+    if (reason) attrs["Reason"] = *reason;
+    ctx_.hub->publish_event(room, ChatEvent{.id = event_id,
+                                            .request_id = request_id,
+                                            .event_name = "aws:DELETE_MESSAGE",
+                                            .attributes = std::move(attrs),
+                                            .send_time_ns = model::now_nanos()});
+}
+
+void ChatSession::on_disconnect_user(const Value& req, const std::string& request_id) {
+    std::string event_id = model::new_id();
+    if (!claims_.has_capability("DISCONNECT_USER"))
+        return send_error(event_id, request_id, 403, "The chat token does not allow DISCONNECT_USER");
+    const std::string* user = string_member(req, "UserId");
+    if (!user || user->empty()) return send_error(event_id, request_id, 400, "UserId is required");
+    const std::string* reason = string_member(req, "Reason");
+    auto room = current_room();
+    if (!room) return;
+    model::Attributes attrs{{"UserId", *user}};
+    if (reason) attrs["Reason"] = *reason;
+    ctx_.hub->disconnect_user_with_event(room,
+                                         ChatEvent{.id = event_id,
+                                                   .request_id = request_id,
+                                                   .event_name = "aws:DISCONNECT_USER",
+                                                   .attributes = std::move(attrs),
+                                                   .send_time_ns = model::now_nanos()},
+                                         *user, reason ? *reason : "");
+}
+
+// ---- writing ---------------------------------------------------------------------------------
+
+void ChatSession::send(const SharedFrame& frame) {
+    if (state_ != State::Open) return;
+    ctx_.metrics.frames_delivered.fetch_add(1, std::memory_order_relaxed);
+    queue(frame);
+}
+
+void ChatSession::send_error(std::string_view id, std::string_view request_id, int code,
+                             std::string_view message) {
+    if (state_ != State::Open) return;
+    ctx_.metrics.errors_sent.fetch_add(1, std::memory_order_relaxed);
+    queue(text_frame(error_json(id, request_id, code, message)));
+}
+
+void ChatSession::queue(const SharedFrame& frame) {
+    queued_bytes_ += frame->size();
+    if (queued_bytes_ > ctx_.settings.max_outbound_bytes) {
+        // A reader this far behind would make memory grow without bound: drop it.
+        ctx_.metrics.slow_consumers_disconnected.fetch_add(1, std::memory_order_relaxed);
+        spdlog::info("chat connection of user {} in room {} disconnected: send queue over {} bytes",
+                     claims_.user_id, room_id_, ctx_.settings.max_outbound_bytes);
+        return abort();
+    }
+    queue_.push_back(frame);
+    if (!dirty_ && !writing_) {
+        dirty_ = true;
+        ctx_.hub->mark_dirty(this);
+    }
+}
+
+void ChatSession::flush() {
+    dirty_ = false;
+    if (writing_ || queue_.empty() || state_ == State::Closed) return;
+    inflight_.swap(queue_);
+    std::vector<asio::const_buffer> buffers;
+    buffers.reserve(inflight_.size());
+    for (const auto& f : inflight_) buffers.emplace_back(asio::buffer(*f));
+    writing_ = true;
+    asio::async_write(socket_, buffers,
+                      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                          self->on_written(ec);
+                      });
+}
+
+void ChatSession::on_written(const boost::system::error_code& ec) {
+    writing_ = false;
+    for (const auto& f : inflight_) queued_bytes_ -= f->size();
+    inflight_.clear();
+    if (inflight_.capacity() > 64) inflight_.shrink_to_fit();
+    if (state_ == State::Closed) return;
+    if (ec) return abort();
+    if (!queue_.empty()) return flush();
+    if (shutdown_after_flush_) {
+        shutdown_after_flush_ = false;
+        boost::system::error_code ignored;
+        socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+        // Keep reading until the peer closes too (or the linger deadline in tick()).
+    }
+}
+
+void ChatSession::close_after_flush(std::uint16_t code, std::string_view reason) {
+    if (state_ != State::Open) return;
+    queue(std::make_shared<const std::string>(encode_close(code, reason)));
+    if (state_ != State::Open) return;  // queue() may have aborted
+    state_ = State::Closing;
+    deadline_ms_ = model::now_millis() + ctx_.settings.close_linger_ms;
+    if (joined_) {
+        ctx_.hub->leave(this);
+        joined_ = false;
+    }
+    shutdown_after_flush_ = true;
+    if (!writing_ && !dirty_) flush();
+}
+
+void ChatSession::abort() {
+    if (state_ == State::Closed) return;
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+    finish();
+}
+
+void ChatSession::finish() {
+    if (state_ == State::Closed) return;
+    state_ = State::Closed;
+    boost::system::error_code ignored;
+    if (socket_.is_open()) socket_.close(ignored);
+    if (joined_) {
+        ctx_.hub->leave(this);
+        joined_ = false;
+    }
+    queue_.clear();
+    ctx_.hub->detach(this);  // may drop the last reference; nothing may follow
+}
+
+void ChatSession::tick(std::int64_t now_ms) {
+    switch (state_) {
+        case State::Handshake:
+        case State::Closing:
+            if (now_ms > deadline_ms_) abort();
+            return;
+        case State::Closed: return;
+        case State::Open: break;
+    }
+    if (now_ms >= claims_.session_expires_at_ms()) {
+        // The SDK answers a 401 by fetching a new token and reconnecting.
+        send_error(model::new_id(), "", 401, "The connection has expired.");
+        return close_after_flush(1000, "Session expired");
+    }
+    auto idle = now_ms - last_activity_ms_;
+    if (idle > ctx_.settings.idle_close_after_ms) return abort();
+    if (idle > ctx_.settings.idle_ping_after_ms && !ping_outstanding_) {
+        ping_outstanding_ = true;
+        queue(std::make_shared<const std::string>(encode_frame(Opcode::Ping, "")));
+    }
+}
+
+}  // namespace parley::messaging

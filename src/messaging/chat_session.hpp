@@ -1,0 +1,94 @@
+#pragma once
+// One WebSocket connection on the chat door, top to bottom: HTTP upgrade with the chat token as
+// subprotocol, then client frames in (parsed without a per-connection read buffer), actions
+// checked and published, shared server frames out through a corked, bounded send queue.
+#include <boost/asio/ip/tcp.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "messaging/chat_frames.hpp"
+#include "messaging/edge_context.hpp"
+#include "messaging/rate_limiter.hpp"
+#include "messaging/ws_frame_parser.hpp"
+#include "model/value.hpp"
+#include "token/chat_token_claims.hpp"
+
+namespace parley::messaging {
+
+struct HandshakeState;
+
+class ChatSession : public std::enable_shared_from_this<ChatSession> {
+public:
+    ChatSession(boost::asio::ip::tcp::socket&& socket, EdgeContext& ctx, std::size_t loop_index);
+    ~ChatSession();
+
+    void start();
+
+    // All of these run on the session's own loop.
+    void send(const SharedFrame& frame);
+    void send_error(std::string_view id, std::string_view request_id, int code,
+                    std::string_view message);
+    void close_after_flush(std::uint16_t code, std::string_view reason);
+    void abort();
+    void flush();
+    void tick(std::int64_t now_ms);
+
+    std::size_t loop_index() const { return loop_index_; }
+    const std::string& room_id() const { return room_id_; }
+    const std::string& user_id() const { return claims_.user_id; }
+    std::size_t member_slot = 0;  // position in the hub's member list of its loop
+
+    // Delivery of a reviewed message, back on this loop (see MessageReviewer).
+    void deliver_message(const RoomPtr& room, ChatMessage message);
+
+private:
+    enum class State { Handshake, Open, Closing, Closed };
+
+    void read_handshake();
+    void on_handshake(const boost::system::error_code& ec);
+    void reject_handshake(unsigned status, std::string_view reason);
+    void accept_handshake(std::string_view accept_key, std::string_view protocol,
+                          std::string_view leftover);
+
+    void wait_readable();
+    void on_readable(const boost::system::error_code& ec);
+    void consume(const std::uint8_t* data, std::size_t n);
+    void on_text(std::string& payload);
+
+    void on_send_message(const model::Value& req, const std::string& request_id);
+    void on_delete_message(const model::Value& req, const std::string& request_id);
+    void on_disconnect_user(const model::Value& req, const std::string& request_id);
+    RoomPtr current_room();
+
+    void queue(const SharedFrame& frame);
+    void on_written(const boost::system::error_code& ec);
+    void finish();
+
+    boost::asio::ip::tcp::socket socket_;
+    EdgeContext& ctx_;
+    std::size_t loop_index_;
+    State state_ = State::Handshake;
+    std::unique_ptr<HandshakeState> handshake_;
+    WsFrameParser parser_;
+    token::ChatTokenClaims claims_;
+    std::string room_id_;
+    std::string remote_ip_;
+    TokenBucket request_rate_;
+
+    std::vector<SharedFrame> queue_;     // waiting to be written
+    std::vector<SharedFrame> inflight_;  // being written by one gather write
+    std::size_t queued_bytes_ = 0;
+    bool writing_ = false;
+    bool dirty_ = false;
+    bool joined_ = false;
+    bool shutdown_after_flush_ = false;
+    bool ping_outstanding_ = false;
+    std::int64_t deadline_ms_ = 0;       // handshake deadline, then close linger deadline
+    std::int64_t last_activity_ms_ = 0;
+
+    friend class RoomHub;
+};
+
+}  // namespace parley::messaging

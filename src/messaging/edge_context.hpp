@@ -1,0 +1,39 @@
+#pragma once
+// What every chat session shares: settings, the room catalog, token opening, the hub.
+#include <cstddef>
+
+#include "messaging/edge_metrics.hpp"
+#include "messaging/rate_limiter.hpp"
+#include "messaging/room_catalog.hpp"
+#include "token/replay_guard.hpp"
+#include "token/token_sealer.hpp"
+
+namespace parley::messaging {
+
+class RoomHub;
+class MessageReviewer;
+
+struct EdgeSettings {
+    std::size_t max_frame_bytes = 64 * 1024;
+    std::size_t max_outbound_bytes = 1024 * 1024;
+    std::size_t max_connections = 50000;
+    double requests_per_connection_per_second = 10;  // the service's fixed per-connection quota
+    std::size_t max_message_attributes_bytes = 1024;
+    int handshake_timeout_ms = 10000;
+    int idle_ping_after_ms = 30000;    // quiet connections get a ping...
+    int idle_close_after_ms = 75000;   // ...and are dropped if still silent after this
+    int close_linger_ms = 5000;        // wait this long for the peer's close reply
+};
+
+struct EdgeContext {
+    EdgeSettings settings;
+    RoomCatalog& rooms;
+    const token::TokenSealer& sealer;
+    token::ReplayGuard& replay_guard;
+    RoomRateLimiter& room_rates;
+    EdgeMetrics& metrics;
+    RoomHub* hub = nullptr;
+    MessageReviewer* reviewer = nullptr;  // null: no review handler support configured
+};
+
+}  // namespace parley::messaging

@@ -1,0 +1,25 @@
+#pragma once
+// What the control plane asks of live connections: the HTTP SendEvent, DeleteMessage and
+// DisconnectUser operations, and room changes that must apply to connected clients at once.
+#include <string>
+
+#include "messaging/room_catalog.hpp"
+#include "model/resources.hpp"
+
+namespace parley::messaging {
+
+class LiveRoomControl {
+  public:
+    virtual ~LiveRoomControl() = default;
+    virtual void send_event(const RoomPtr& room, const std::string& event_id,
+                            const std::string& event_name, const model::Attributes& attributes) = 0;
+    virtual void delete_message(const RoomPtr& room, const std::string& event_id,
+                                const std::string& message_id, const std::string& reason) = 0;
+    virtual void disconnect_user(const RoomPtr& room, const std::string& event_id,
+                                 const std::string& user_id, const std::string& reason) = 0;
+    // The catalog already holds the new settings; connections pick them up from there.
+    virtual void room_updated(const RoomPtr& room) = 0;
+    virtual void room_deleted(const std::string& room_id) = 0;
+};
+
+}  // namespace parley::messaging

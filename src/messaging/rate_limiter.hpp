@@ -1,0 +1,32 @@
+#pragma once
+// Token buckets: one per room shared by all its senders (maximumMessageRatePerSecond), and one
+// per connection (the service's 10 requests/s). The bucket holds at most one second's worth.
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace parley::messaging {
+
+class TokenBucket {
+public:
+    // True and one token taken if available at `now_ns` for a rate of `per_second`.
+    bool try_take(double per_second, std::int64_t now_ns);
+
+private:
+    double tokens_ = -1;  // < 0: not yet initialised (starts full)
+    std::int64_t last_ns_ = 0;
+};
+
+// Room-wide limits, shared by every event loop.
+class RoomRateLimiter {
+public:
+    bool try_take(const std::string& room_id, int per_second, std::int64_t now_ns);
+    void forget(const std::string& room_id);
+
+private:
+    std::mutex mutex_;
+    std::unordered_map<std::string, TokenBucket> buckets_;
+};
+
+}  // namespace parley::messaging

@@ -1,0 +1,225 @@
+#include "messaging/room_hub.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <future>
+
+#include "messaging/chat_session.hpp"
+#include "model/clock_format.hpp"
+
+namespace parley::messaging {
+
+namespace asio = boost::asio;
+
+RoomHub::RoomHub(std::vector<asio::io_context*> loops, EdgeContext& ctx) : ctx_(ctx) {
+    for (auto* l : loops) {
+        auto s = std::make_unique<Shard>();
+        s->loop = l;
+        s->tick_timer = std::make_unique<asio::steady_timer>(*l);
+        shards_.push_back(std::move(s));
+    }
+}
+
+RoomHub::~RoomHub() = default;
+
+void RoomHub::attach(const SessionPtr& s) { shards_[s->loop_index()]->sessions.insert(s); }
+
+void RoomHub::detach(ChatSession* s) {
+    auto& shard = *shards_[s->loop_index()];
+    // Keep the session alive until this call returns: erasing may drop the last reference.
+    auto keep = s->shared_from_this();
+    shard.sessions.erase(keep);
+}
+
+void RoomHub::join(const SessionPtr& s) {
+    auto& shard = *shards_[s->loop_index()];
+    auto& members = shard.rooms[s->room_id()];
+    s->member_slot = members.size();
+    members.push_back(s);
+    std::lock_guard lock(directory_mutex_);
+    auto& counts = directory_[s->room_id()];
+    counts.resize(shards_.size());
+    ++counts[s->loop_index()];
+}
+
+void RoomHub::leave(ChatSession* s) {
+    auto& shard = *shards_[s->loop_index()];
+    auto it = shard.rooms.find(s->room_id());
+    if (it == shard.rooms.end()) return;
+    auto& members = it->second;
+    std::size_t slot = s->member_slot;
+    if (slot >= members.size() || members[slot].get() != s) return;
+    // Swap-remove keeps leave O(1) in rooms with thousands of members.
+    if (slot != members.size() - 1) {
+        members[slot] = std::move(members.back());
+        members[slot]->member_slot = slot;
+    }
+    members.pop_back();
+    if (members.empty()) shard.rooms.erase(it);
+    std::lock_guard lock(directory_mutex_);
+    auto d = directory_.find(s->room_id());
+    if (d != directory_.end() && --d->second[s->loop_index()] == 0) {
+        bool any = false;
+        for (auto c : d->second) any = any || c != 0;
+        if (!any) directory_.erase(d);
+    }
+}
+
+void RoomHub::mark_dirty(ChatSession* s) {
+    auto& shard = *shards_[s->loop_index()];
+    shard.dirty.push_back(s);
+    if (!shard.flush_posted) {
+        shard.flush_posted = true;
+        asio::post(*shard.loop, [this, &shard] { flush_dirty(shard); });
+    }
+}
+
+void RoomHub::flush_dirty(Shard& shard) {
+    shard.flush_posted = false;
+    auto dirty = std::move(shard.dirty);
+    shard.dirty.clear();
+    for (auto* s : dirty) {
+        // A session closed during this turn has left `sessions`; skip it.
+        if (s->state_ == ChatSession::State::Closed) continue;
+        s->flush();
+    }
+}
+
+void RoomHub::for_each_member_loop(const std::string& room_id,
+                                   std::function<void(Shard&, std::vector<SessionPtr>&)> fn) {
+    std::vector<std::size_t> loops;
+    {
+        std::lock_guard lock(directory_mutex_);
+        auto d = directory_.find(room_id);
+        if (d == directory_.end()) return;
+        for (std::size_t i = 0; i < d->second.size(); ++i)
+            if (d->second[i] != 0) loops.push_back(i);
+    }
+    for (auto i : loops) {
+        auto* shard = shards_[i].get();
+        asio::post(*shard->loop, [shard, room_id, fn] {
+            auto it = shard->rooms.find(room_id);
+            if (it == shard->rooms.end()) return;
+            fn(*shard, it->second);
+        });
+    }
+}
+
+void RoomHub::publish(const RoomPtr& room, std::string_view type, const std::string& json) {
+    ctx_.metrics.messages_broadcast.fetch_add(1, std::memory_order_relaxed);
+    if (observer_) observer_(room, type, json);
+    // Encoded once; every receiver on every loop shares these bytes.
+    SharedFrame frame = text_frame(json);
+    for_each_member_loop(room->id, [frame](Shard&, std::vector<SessionPtr>& members) {
+        // Copy: a send may abort a slow session, which swap-removes it from `members`.
+        auto receivers = members;
+        for (auto& s : receivers) s->send(frame);
+    });
+}
+
+void RoomHub::publish_event(const RoomPtr& room, ChatEvent event) {
+    publish(room, "EVENT", event_json(event));
+}
+
+void RoomHub::disconnect_user_with_event(const RoomPtr& room, ChatEvent event,
+                                         const std::string& user_id, const std::string& reason) {
+    publish_event(room, std::move(event));
+    // Posted after the event, so on each loop the event is queued before the close frame.
+    for_each_member_loop(room->id, [user_id, reason](Shard&, std::vector<SessionPtr>& members) {
+        auto snapshot = members;
+        for (auto& s : snapshot)
+            if (s->user_id() == user_id) s->close_after_flush(1000, reason.empty() ? "Disconnected" : reason);
+    });
+}
+
+void RoomHub::close_room(const std::string& room_id, std::uint16_t code, const std::string& reason) {
+    for_each_member_loop(room_id, [code, reason](Shard&, std::vector<SessionPtr>& members) {
+        auto snapshot = members;
+        for (auto& s : snapshot) s->close_after_flush(code, reason);
+    });
+}
+
+void RoomHub::send_event(const RoomPtr& room, const std::string& event_id,
+                         const std::string& event_name, const model::Attributes& attributes) {
+    publish_event(room, ChatEvent{.id = event_id,
+                                  .request_id = "",
+                                  .event_name = event_name,
+                                  .attributes = attributes,
+                                  .send_time_ns = model::now_nanos()});
+}
+
+void RoomHub::delete_message(const RoomPtr& room, const std::string& event_id,
+                             const std::string& message_id, const std::string& reason) {
+    model::Attributes attrs{{"MessageId", message_id}, {"MessageID", message_id}};
+    if (!reason.empty()) attrs["Reason"] = reason;
+    publish_event(room, ChatEvent{.id = event_id,
+                                  .request_id = "",
+                                  .event_name = "aws:DELETE_MESSAGE",
+                                  .attributes = std::move(attrs),
+                                  .send_time_ns = model::now_nanos()});
+}
+
+void RoomHub::disconnect_user(const RoomPtr& room, const std::string& event_id,
+                              const std::string& user_id, const std::string& reason) {
+    model::Attributes attrs{{"UserId", user_id}};
+    if (!reason.empty()) attrs["Reason"] = reason;
+    disconnect_user_with_event(room,
+                               ChatEvent{.id = event_id,
+                                         .request_id = "",
+                                         .event_name = "aws:DISCONNECT_USER",
+                                         .attributes = std::move(attrs),
+                                         .send_time_ns = model::now_nanos()},
+                               user_id, reason);
+}
+
+void RoomHub::room_updated(const RoomPtr&) {
+    // Sessions read limits from the catalog on every request, so nothing to push.
+}
+
+void RoomHub::room_deleted(const std::string& room_id) {
+    ctx_.room_rates.forget(room_id);
+    close_room(room_id, 1000, "Room deleted");
+}
+
+void RoomHub::start_ticks() {
+    for (std::size_t i = 0; i < shards_.size(); ++i) schedule_tick(i);
+}
+
+void RoomHub::schedule_tick(std::size_t i) {
+    auto& shard = *shards_[i];
+    shard.tick_timer->expires_after(std::chrono::seconds(1));
+    shard.tick_timer->async_wait([this, i](const boost::system::error_code& ec) {
+        if (ec) return;
+        auto& shard = *shards_[i];
+        auto now = model::now_millis();
+        std::vector<SessionPtr> all(shard.sessions.begin(), shard.sessions.end());
+        for (auto& s : all) s->tick(now);
+        ctx_.replay_guard.sweep(now);
+        schedule_tick(i);
+    });
+}
+
+void RoomHub::shutdown(std::uint16_t code, const std::string& reason) {
+    std::vector<std::future<void>> done;
+    for (auto& sp : shards_) {
+        auto* shard = sp.get();
+        auto p = std::make_shared<std::promise<void>>();
+        done.push_back(p->get_future());
+        asio::post(*shard->loop, [shard, code, reason, p] {
+            shard->tick_timer->cancel();
+            std::vector<SessionPtr> all(shard->sessions.begin(), shard->sessions.end());
+            for (auto& s : all) {
+                if (s->state_ == ChatSession::State::Open)
+                    s->close_after_flush(code, reason);
+                else
+                    s->abort();
+            }
+            p->set_value();
+        });
+    }
+    for (auto& f : done) f.wait_for(std::chrono::seconds(2));
+}
+
+}  // namespace parley::messaging

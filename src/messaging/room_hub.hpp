@@ -1,0 +1,89 @@
+#pragma once
+// Room membership and fan-out. Membership is kept per event loop (touched only on that loop);
+// a small directory says which loops hold members of a room, so one broadcast is posted once
+// per such loop, never once per connection. Receivers on a loop are flushed together once per
+// loop turn (corked writes).
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "messaging/chat_frames.hpp"
+#include "messaging/edge_context.hpp"
+#include "messaging/live_room_control.hpp"
+
+namespace parley::messaging {
+
+class ChatSession;
+using SessionPtr = std::shared_ptr<ChatSession>;
+
+// Called for every MESSAGE/EVENT published to a room (chat logging); may be empty.
+using PublishObserver =
+    std::function<void(const RoomPtr& room, std::string_view type, const std::string& json)>;
+
+class RoomHub : public LiveRoomControl {
+public:
+    RoomHub(std::vector<boost::asio::io_context*> loops, EdgeContext& ctx);
+    ~RoomHub() override;
+
+    std::size_t loop_count() const { return shards_.size(); }
+    boost::asio::io_context& loop(std::size_t i) { return *shards_[i]->loop; }
+    void set_publish_observer(PublishObserver o) { observer_ = std::move(o); }
+
+    // On the session's loop.
+    void attach(const SessionPtr& s);  // every connection, for ticks and shutdown
+    void detach(ChatSession* s);
+    void join(const SessionPtr& s);  // after the handshake: member of its room
+    void leave(ChatSession* s);
+    void mark_dirty(ChatSession* s);  // has queued frames: flush at the end of this loop turn
+
+    // From any thread.
+    void publish(const RoomPtr& room, std::string_view type, const std::string& json);
+    void close_room(const std::string& room_id, std::uint16_t code, const std::string& reason);
+    void start_ticks();
+    // Closes every connection with `code` and waits (bounded) for the closes to be sent.
+    void shutdown(std::uint16_t code, const std::string& reason);
+
+    // LiveRoomControl (the HTTP API acting on live connections).
+    void send_event(const RoomPtr& room, const std::string& event_id, const std::string& event_name,
+                    const model::Attributes& attributes) override;
+    void delete_message(const RoomPtr& room, const std::string& event_id,
+                        const std::string& message_id, const std::string& reason) override;
+    void disconnect_user(const RoomPtr& room, const std::string& event_id,
+                         const std::string& user_id, const std::string& reason) override;
+    void room_updated(const RoomPtr& room) override;
+    void room_deleted(const std::string& room_id) override;
+
+    // Shared by the WebSocket actions and the HTTP API.
+    void publish_event(const RoomPtr& room, ChatEvent event);
+    void disconnect_user_with_event(const RoomPtr& room, ChatEvent event, const std::string& user_id,
+                                    const std::string& reason);
+
+private:
+    struct Shard {
+        boost::asio::io_context* loop;
+        std::unordered_set<SessionPtr> sessions;
+        std::unordered_map<std::string, std::vector<SessionPtr>> rooms;
+        std::vector<ChatSession*> dirty;
+        bool flush_posted = false;
+        std::unique_ptr<boost::asio::steady_timer> tick_timer;
+    };
+    void schedule_tick(std::size_t shard);
+    void flush_dirty(Shard& shard);
+    // Runs `fn(shard, members)` on each loop that has members of the room.
+    void for_each_member_loop(const std::string& room_id,
+                              std::function<void(Shard&, std::vector<SessionPtr>&)> fn);
+
+    EdgeContext& ctx_;
+    std::vector<std::unique_ptr<Shard>> shards_;
+    std::mutex directory_mutex_;
+    std::unordered_map<std::string, std::vector<std::uint32_t>> directory_;  // room -> members per loop
+    PublishObserver observer_;
+};
+
+}  // namespace parley::messaging

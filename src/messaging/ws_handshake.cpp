@@ -1,0 +1,75 @@
+#include "messaging/ws_handshake.hpp"
+
+#include <openssl/evp.h>
+
+#include <array>
+
+namespace parley::messaging {
+
+namespace {
+constexpr std::string_view kWebSocketGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+bool is_base64_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/';
+}
+
+bool is_tchar(char c) {
+    constexpr std::string_view kPunctuation = "!#$%&'*+-.^_`|~";
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           kPunctuation.find(c) != std::string_view::npos;
+}
+
+std::string_view trim_ows(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+}  // namespace
+
+std::string websocket_accept_key(std::string_view sec_websocket_key) {
+    std::string input;
+    input.reserve(sec_websocket_key.size() + kWebSocketGuid.size());
+    input.append(sec_websocket_key);
+    input.append(kWebSocketGuid);
+
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int digest_len = 0;
+    if (EVP_Digest(input.data(), input.size(), digest.data(), &digest_len, EVP_sha1(), nullptr) !=
+        1)
+        return {};
+
+    // EVP_EncodeBlock writes 4 bytes per 3 input bytes plus a terminating NUL.
+    std::array<unsigned char, 4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1> encoded{};
+    const int n = EVP_EncodeBlock(encoded.data(), digest.data(), static_cast<int>(digest_len));
+    if (n < 0) return {};
+    return std::string(reinterpret_cast<const char*>(encoded.data()), static_cast<std::size_t>(n));
+}
+
+bool is_valid_websocket_key(std::string_view key) {
+    if (key.size() != 24 || key.substr(22) != "==") return false;
+    for (std::size_t i = 0; i < 22; ++i)
+        if (!is_base64_char(key[i])) return false;
+    return true;  // non-zero padding bits are tolerated: the key is only ever echoed hashed
+}
+
+bool is_valid_subprotocol_token(std::string_view s) {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (!is_tchar(c)) return false;
+    return true;
+}
+
+std::vector<std::string_view> offered_subprotocols(std::string_view header) {
+    std::vector<std::string_view> out;
+    while (true) {
+        const std::size_t comma = header.find(',');
+        const std::string_view item = trim_ows(header.substr(0, comma));
+        if (!item.empty()) out.push_back(item);
+        if (comma == std::string_view::npos) break;
+        header.remove_prefix(comma + 1);
+    }
+    return out;
+}
+
+}  // namespace parley::messaging

@@ -1,0 +1,24 @@
+#pragma once
+// Pieces of the WebSocket opening handshake (RFC 6455 §4.2) that need no socket: the accept
+// key, and checks on the client's key and offered subprotocols (the chat token rides there).
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace parley::messaging {
+
+// base64(SHA-1(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")), the Sec-WebSocket-Accept value.
+std::string websocket_accept_key(std::string_view sec_websocket_key);
+
+// A Sec-WebSocket-Key must be base64 of 16 bytes: 22 base64 characters then "==".
+bool is_valid_websocket_key(std::string_view key);
+
+// RFC 7230 token: one or more of ! # $ % & ' * + - . ^ _ ` | ~ digits letters.
+// Browsers refuse any other subprotocol string, so a chat token is always one.
+bool is_valid_subprotocol_token(std::string_view s);
+
+// Splits a Sec-WebSocket-Protocol header value ("a, b,c") into its entries, trimming spaces and
+// tabs and dropping empty ones. The views point into `header`.
+std::vector<std::string_view> offered_subprotocols(std::string_view header);
+
+}  // namespace parley::messaging

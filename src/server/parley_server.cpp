@@ -1,0 +1,176 @@
+#include "server/parley_server.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <thread>
+
+#include "auth/credential_store.hpp"
+#include "auth/sigv4_verifier.hpp"
+#include "control/api_router.hpp"
+#include "control/control_context.hpp"
+#include "control/http_listener.hpp"
+#include "control/request_metrics.hpp"
+#include "messaging/chat_listener.hpp"
+#include "messaging/edge_context.hpp"
+#include "messaging/edge_metrics.hpp"
+#include "messaging/rate_limiter.hpp"
+#include "messaging/room_catalog.hpp"
+#include "messaging/room_hub.hpp"
+#include "token/replay_guard.hpp"
+#include "server/credential_file.hpp"
+#include "server/event_loop_pool.hpp"
+#include "store/sqlite_store.hpp"
+#include "token/key_ring.hpp"
+#include "token/token_sealer.hpp"
+
+namespace parley::server {
+
+namespace asio = boost::asio;
+
+struct ParleyServer::Parts {
+    std::unique_ptr<store::Store> store;
+    messaging::RoomCatalog rooms;
+    std::shared_ptr<token::KeyRing> keys;
+    std::unique_ptr<token::TokenSealer> sealer;
+    auth::CredentialStore credentials;
+    std::unique_ptr<auth::SigV4Verifier> verifier;
+    std::unique_ptr<control::ControlContext> control;
+    std::unique_ptr<control::ApiRouter> router;
+    std::unique_ptr<EventLoopPool> loops;
+    token::ReplayGuard replay_guard;
+    messaging::RoomRateLimiter room_rates;
+    messaging::EdgeMetrics edge_metrics;
+    std::unique_ptr<messaging::EdgeContext> edge;
+    std::unique_ptr<messaging::RoomHub> hub;
+    asio::io_context accept_ctx{1};
+    std::shared_ptr<control::HttpListener> api_listener;
+    std::shared_ptr<messaging::ChatListener> chat_listener;
+    std::thread accept_thread;
+};
+
+ParleyServer::ParleyServer(ServerConfig config) : config_(std::move(config)) {}
+
+ParleyServer::~ParleyServer() { stop(); }
+
+namespace {
+asio::ip::tcp::endpoint endpoint_of(const HostPort& hp) {
+    boost::system::error_code ec;
+    auto addr = asio::ip::make_address(hp.host == "localhost" ? "127.0.0.1" : hp.host, ec);
+    if (ec) throw std::runtime_error("not an IP address: " + hp.host);
+    return {addr, hp.port};
+}
+}  // namespace
+
+void ParleyServer::start() {
+    auto& p = *(parts_ = std::make_unique<Parts>());
+    std::filesystem::create_directories(config_.data_dir);
+    ::chmod(config_.data_dir.c_str(), 0700);
+
+    p.store = store::open_sqlite_store(config_.data_dir / "parley.db");
+    for (auto& room : p.store->list_rooms()) p.rooms.put(std::move(room));
+    p.keys = token::KeyRing::load_or_create(config_.data_dir / "token-keys");
+    p.sealer = std::make_unique<token::TokenSealer>(p.keys);
+
+    auto creds = load_or_create_credentials(config_.data_dir);
+    p.credentials.add(creds.credentials);
+    p.verifier = std::make_unique<auth::SigV4Verifier>(p.credentials);
+
+    p.control = std::make_unique<control::ControlContext>(
+        control::ControlSettings{.region = config_.region,
+                                 .account_id = config_.account_id,
+                                 .token_ttl_minutes = config_.token_ttl_minutes,
+                                 .max_rooms = config_.max_rooms,
+                                 .max_logging_configurations = config_.max_logging_configurations},
+        *p.store, p.rooms, *p.sealer);
+    p.router = std::make_unique<control::ApiRouter>(*p.control, *p.verifier);
+    p.router->set_metrics_source([&p] {
+        return control::request_metrics().render() + p.edge_metrics.render();
+    });
+
+    unsigned threads = config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
+    p.loops = std::make_unique<EventLoopPool>(threads);
+
+    p.edge = std::make_unique<messaging::EdgeContext>(messaging::EdgeContext{
+        .settings = {.max_frame_bytes = config_.max_frame_bytes,
+                     .max_outbound_bytes = config_.max_outbound_bytes,
+                     .max_connections = config_.max_connections},
+        .rooms = p.rooms,
+        .sealer = *p.sealer,
+        .replay_guard = p.replay_guard,
+        .room_rates = p.room_rates,
+        .metrics = p.edge_metrics,
+    });
+    std::vector<asio::io_context*> loop_ptrs;
+    for (std::size_t i = 0; i < p.loops->size(); ++i) loop_ptrs.push_back(&p.loops->loop(i));
+    p.hub = std::make_unique<messaging::RoomHub>(loop_ptrs, *p.edge);
+    p.edge->hub = p.hub.get();
+    p.control->live = p.hub.get();
+    auto* loops = p.loops.get();
+    auto next = [loops]() -> asio::any_io_executor { return loops->next().get_executor(); };
+    try {
+        p.api_listener = std::make_shared<control::HttpListener>(
+            p.accept_ctx, endpoint_of(config_.api_listen), next, *p.router);
+    } catch (const boost::system::system_error& e) {
+        throw std::runtime_error("cannot listen on --api-listen " + config_.api_listen.host + ":" +
+                                 std::to_string(config_.api_listen.port) + ": " + e.code().message());
+    }
+    try {
+        p.chat_listener = std::make_shared<messaging::ChatListener>(
+            p.accept_ctx, endpoint_of(config_.chat_listen), *p.edge, *p.hub);
+    } catch (const boost::system::system_error& e) {
+        throw std::runtime_error("cannot listen on --chat-listen " + config_.chat_listen.host + ":" +
+                                 std::to_string(config_.chat_listen.port) + ": " + e.code().message());
+    }
+    p.api_listener->start();
+    p.chat_listener->start();
+    p.hub->start_ticks();
+    p.loops->start();
+    p.accept_thread = std::thread([&p] { p.accept_ctx.run(); });
+    p.router->set_ready(true);
+
+    auto api_ep = p.api_listener->local_endpoint();
+    auto chat_ep = p.chat_listener->local_endpoint();
+    spdlog::info("parleyd {} ready: {} rooms, {} event loops", "0.1.0", p.rooms.size(), threads);
+    spdlog::info("control API  http://{}:{}  (region {}, account {})", api_ep.address().to_string(),
+                 api_ep.port(), config_.region, config_.account_id);
+    spdlog::info("chat WebSocket ws://{}:{}", chat_ep.address().to_string(), chat_ep.port());
+    if (creds.source == LoadedCredentials::Source::Generated)
+        spdlog::info("generated API credentials in {}: access key id {} secret access key {}",
+                     (config_.data_dir / "credentials").string(),
+                     creds.credentials.access_key_id, creds.credentials.secret_access_key);
+    else
+        spdlog::info("API access key id {} (from {})", creds.credentials.access_key_id,
+                     creds.source == LoadedCredentials::Source::Environment
+                         ? "PARLEY_ACCESS_KEY_ID"
+                         : (config_.data_dir / "credentials").string());
+}
+
+void ParleyServer::run_until_signalled() {
+    asio::io_context signals_ctx(1);
+    asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
+    signals.async_wait([](const boost::system::error_code&, int sig) {
+        spdlog::info("received signal {}, stopping", sig);
+    });
+    signals_ctx.run();
+    stop();
+}
+
+void ParleyServer::stop() {
+    if (!parts_) return;
+    auto& p = *parts_;
+    if (p.router) p.router->set_ready(false);
+    if (p.api_listener) asio::post(p.accept_ctx, [l = p.api_listener] { l->stop(); });
+    if (p.chat_listener) asio::post(p.accept_ctx, [l = p.chat_listener] { l->stop(); });
+    // Clients see a proper close (1001 going away) rather than a dropped socket.
+    if (p.hub && p.loops) p.hub->shutdown(1001, "Server shutting down");
+    p.accept_ctx.stop();
+    if (p.accept_thread.joinable()) p.accept_thread.join();
+    if (p.loops) p.loops->stop();
+    spdlog::info("parleyd stopped");
+    parts_.reset();
+}
+
+}  // namespace parley::server

@@ -1,0 +1,26 @@
+#pragma once
+// Wires every layer into one running server: store, catalog, keys, both doors, event loops.
+#include <boost/asio/io_context.hpp>
+#include <memory>
+
+#include "server/server_config.hpp"
+
+namespace parley::server {
+
+class ParleyServer {
+public:
+    explicit ParleyServer(ServerConfig config);
+    ~ParleyServer();
+    // Opens state, binds both doors and starts serving; throws with a clear message on failure.
+    void start();
+    // Blocks until SIGINT/SIGTERM, then stops cleanly.
+    void run_until_signalled();
+    void stop();
+
+private:
+    struct Parts;
+    ServerConfig config_;
+    std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace parley::server

@@ -1,0 +1,115 @@
+#include "server/server_config.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+namespace parley::server {
+
+std::optional<HostPort> parse_host_port(const std::string& s) {
+    auto colon = s.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == s.size()) return std::nullopt;
+    std::string host = s.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    unsigned long port = 0;
+    try {
+        std::size_t used = 0;
+        port = std::stoul(s.substr(colon + 1), &used);
+        if (used != s.size() - colon - 1 || port > 65535) return std::nullopt;
+    } catch (...) {
+        return std::nullopt;
+    }
+    return HostPort{host, static_cast<unsigned short>(port)};
+}
+
+std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) {
+    CLI::App app{
+        "parleyd - a self-hosted, wire-compatible Amazon IVS Chat server.\n\n"
+        "Serves the IVS Chat control-plane API (restJson1, SigV4) on --api-listen and the IVS Chat\n"
+        "Messaging WebSocket API on --chat-listen. State lives in SQLite under --data-dir.\n"
+        "Credentials: PARLEY_ACCESS_KEY_ID / PARLEY_SECRET_ACCESS_KEY; when unset they are\n"
+        "generated on first start into <data-dir>/credentials (mode 0600) and printed once.\n"
+        "GET /healthz (200 when ready) and GET /metrics (Prometheus text) are served on the API door\n"
+        "without authentication.",
+        "parleyd"};
+    app.set_config("--config", "", "Read options from a TOML/INI file (same names as the flags)");
+    app.get_formatter()->column_width(36);
+
+    std::string api = out.api_listen.host + ":" + std::to_string(out.api_listen.port);
+    std::string chat = out.chat_listen.host + ":" + std::to_string(out.chat_listen.port);
+    std::string data_dir = out.data_dir.string();
+    std::string chatlog_dir;
+
+    app.add_option("--api-listen", api, "HOST:PORT of the control-plane HTTP API")
+        ->capture_default_str();
+    app.add_option("--chat-listen", chat, "HOST:PORT of the messaging WebSocket endpoint")
+        ->capture_default_str();
+    app.add_option("--data-dir", data_dir, "Directory for the database, keys and credentials")
+        ->capture_default_str();
+    app.add_option("--region", out.region, "Region embedded in ARNs and expected in SigV4 scopes")
+        ->capture_default_str()
+        ->check([](const std::string& s) {
+            for (char c : s)
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+                    return std::string("region must match [a-z0-9-]+");
+            return s.empty() ? std::string("region must not be empty") : std::string();
+        });
+    app.add_option("--account-id", out.account_id, "12-digit account id embedded in ARNs")
+        ->capture_default_str()
+        ->check([](const std::string& s) {
+            if (s.size() != 12) return std::string("account id must be 12 digits");
+            for (char c : s)
+                if (c < '0' || c > '9') return std::string("account id must be 12 digits");
+            return std::string();
+        });
+    app.add_option("--threads", out.threads, "Event-loop threads (0 = one per core)")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, 256u));
+    app.add_option("--token-ttl-minutes", out.token_ttl_minutes,
+                   "How long a chat token may be used to connect (capped at the session end)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 180));
+    app.add_option("--max-rooms", out.max_rooms, "Room quota (ServiceQuotaExceededException past it)")
+        ->capture_default_str();
+    app.add_option("--max-logging-configurations", out.max_logging_configurations,
+                   "Logging-configuration quota")
+        ->capture_default_str();
+    app.add_option("--max-connections", out.max_connections,
+                   "Concurrent chat connections accepted (all rooms)")
+        ->capture_default_str();
+    app.add_option("--max-frame-bytes", out.max_frame_bytes,
+                   "Largest client WebSocket message accepted; larger ones close the connection (1009)")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1024}, std::size_t{16} * 1024 * 1024));
+    app.add_option("--max-outbound-bytes", out.max_outbound_bytes,
+                   "Per-connection send queue limit; a reader further behind is disconnected")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{16} * 1024, std::size_t{1} << 30));
+    app.add_option("--lambda-endpoint", out.lambda_endpoint,
+                   "Base URL of the Lambda Invoke API used for message review handlers "
+                   "(e.g. http://127.0.0.1:9001)");
+    app.add_option("--chatlog-dir", chatlog_dir,
+                   "Where chat-logging destinations are written (default <data-dir>/chatlogs)");
+    app.add_option("--log-level", out.log_level, "trace, debug, info, warn, error")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    auto a = parse_host_port(api);
+    auto c = parse_host_port(chat);
+    if (!a || !c) {
+        std::cerr << "parleyd: --api-listen and --chat-listen take HOST:PORT, e.g. 127.0.0.1:8080\n";
+        return 2;
+    }
+    out.api_listen = *a;
+    out.chat_listen = *c;
+    out.data_dir = data_dir;
+    out.chatlog_dir = chatlog_dir.empty() ? out.data_dir / "chatlogs" : std::filesystem::path(chatlog_dir);
+    return std::nullopt;
+}
+
+}  // namespace parley::server

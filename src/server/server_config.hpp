@@ -1,0 +1,39 @@
+#pragma once
+// Everything parleyd can be told on its command line (or in a config file).
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace parley::server {
+
+struct HostPort {
+    std::string host;
+    unsigned short port = 0;
+};
+
+struct ServerConfig {
+    HostPort api_listen{"127.0.0.1", 8080};
+    HostPort chat_listen{"127.0.0.1", 8081};
+    std::filesystem::path data_dir = "parley-data";
+    std::string region = "us-east-1";
+    std::string account_id = "123456789012";
+    unsigned threads = 0;  // 0: one event loop per core
+    int token_ttl_minutes = 60;
+    std::size_t max_rooms = 50000;
+    std::size_t max_logging_configurations = 10;
+    std::size_t max_connections = 50000;
+    std::size_t max_frame_bytes = 64 * 1024;
+    std::size_t max_outbound_bytes = 1024 * 1024;
+    std::string lambda_endpoint;  // message review handler: Lambda Invoke API base URL
+    std::filesystem::path chatlog_dir;  // default <data-dir>/chatlogs
+    std::string log_level = "info";
+};
+
+// Parses argv. On --help or a bad argument prints to stdout/stderr and returns the exit code
+// to stop with; otherwise nullopt and `out` is filled.
+std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out);
+
+std::optional<HostPort> parse_host_port(const std::string& s);
+
+}  // namespace parley::server

@@ -1,0 +1,105 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "token/replay_guard.hpp"
+
+using parley::token::ReplayGuard;
+
+namespace {
+
+TEST(ReplayGuard, FirstUseOnlyOnce) {
+    ReplayGuard g;
+    EXPECT_TRUE(g.first_use("abc", 2000, 1000));
+    EXPECT_FALSE(g.first_use("abc", 2000, 1000));
+    EXPECT_FALSE(g.first_use("abc", 2000, 1999));
+    EXPECT_EQ(g.size(), 1u);
+}
+
+TEST(ReplayGuard, DistinctIdsAreIndependent) {
+    ReplayGuard g;
+    EXPECT_TRUE(g.first_use("a", 5000, 0));
+    EXPECT_TRUE(g.first_use("b", 5000, 0));
+    EXPECT_TRUE(g.first_use("ab", 5000, 0));
+    EXPECT_FALSE(g.first_use("a", 5000, 1));
+    EXPECT_FALSE(g.first_use("b", 5000, 1));
+    EXPECT_EQ(g.size(), 3u);
+}
+
+TEST(ReplayGuard, AlreadyExpiredIdIsRefused) {
+    ReplayGuard g;
+    EXPECT_FALSE(g.first_use("late", 1000, 1000));
+    EXPECT_FALSE(g.first_use("later", 999, 1000));
+    EXPECT_EQ(g.size(), 0u);
+}
+
+TEST(ReplayGuard, ExpiredEntriesAreSweptIncrementally) {
+    ReplayGuard g;
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(g.first_use("old" + std::to_string(i), 1000, 0));
+    EXPECT_EQ(g.size(), 100u);
+    // Later traffic forgets the expired ids a few at a time.
+    for (int i = 0; i < 400; ++i) ASSERT_TRUE(g.first_use("new" + std::to_string(i), 9000, 2000));
+    EXPECT_EQ(g.size(), 400u);
+}
+
+TEST(ReplayGuard, SweepForgetsEverythingExpired) {
+    ReplayGuard g;
+    for (int i = 0; i < 50; ++i) g.first_use("a" + std::to_string(i), 1000, 0);
+    for (int i = 0; i < 30; ++i) g.first_use("b" + std::to_string(i), 3000, 0);
+    EXPECT_EQ(g.sweep(999), 0u);
+    EXPECT_EQ(g.sweep(1000), 50u);
+    EXPECT_EQ(g.size(), 30u);
+    EXPECT_FALSE(g.first_use("b1", 3000, 1500));
+    EXPECT_EQ(g.sweep(5000), 30u);
+    EXPECT_EQ(g.size(), 0u);
+}
+
+TEST(ReplayGuard, IdCanBeRememberedAgainAfterExpiry) {
+    ReplayGuard g;
+    EXPECT_TRUE(g.first_use("x", 1000, 0));
+    // Expired but not yet swept: a new use with a new expiry (only possible with a new token).
+    EXPECT_TRUE(g.first_use("x", 5000, 1000));
+    EXPECT_FALSE(g.first_use("x", 5000, 1001));
+    EXPECT_EQ(g.sweep(2000), 0u);  // the stale first entry must not drop the renewed one
+    EXPECT_FALSE(g.first_use("x", 5000, 2001));
+    EXPECT_EQ(g.sweep(5000), 1u);
+    EXPECT_EQ(g.size(), 0u);
+}
+
+TEST(ReplayGuard, ConcurrentFirstUseYieldsExactlyOneTrue) {
+    for (int round = 0; round < 50; ++round) {
+        ReplayGuard g;
+        std::atomic<int> wins{0};
+        std::atomic<bool> go{false};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 8; ++t) {
+            threads.emplace_back([&] {
+                while (!go.load()) std::this_thread::yield();
+                if (g.first_use("same-token-id", 10'000, 0)) ++wins;
+            });
+        }
+        go = true;
+        for (auto& th : threads) th.join();
+        ASSERT_EQ(wins.load(), 1) << "round " << round;
+    }
+}
+
+TEST(ReplayGuard, ConcurrentDistinctIdsAllSucceed) {
+    ReplayGuard g;
+    std::atomic<int> wins{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 1000; ++i) {
+                if (g.first_use(std::to_string(t) + ":" + std::to_string(i), 10'000 + i, i)) ++wins;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(wins.load(), 8000);
+}
+
+}  // namespace
