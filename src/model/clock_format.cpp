@@ -95,9 +95,11 @@ std::optional<std::int64_t> parse_http_date(std::string_view s) {
     // "Sun, 30 Aug 2015 12:36:00 GMT"
     std::string str(s);
     char wday[4], mon[4];
-    int d, y, h, mi, se;
-    if (std::sscanf(str.c_str(), "%3s, %d %3s %d %d:%d:%d GMT", wday, &d, mon, &y, &h, &mi,
-                    &se) != 7)
+    int d, y, h, mi, se, used = -1;
+    // %n checks that nothing follows "GMT": another zone must not be read as UTC.
+    if (std::sscanf(str.c_str(), "%3s, %d %3s %d %d:%d:%d GMT%n", wday, &d, mon, &y, &h, &mi,
+                    &se, &used) != 7 ||
+        used != static_cast<int>(str.size()))
         return std::nullopt;
     int m = -1;
     for (int i = 0; i < 12; ++i)

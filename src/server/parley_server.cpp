@@ -48,6 +48,7 @@ struct ParleyServer::Parts {
     asio::io_context accept_ctx{1};
     std::shared_ptr<control::HttpListener> api_listener;
     std::shared_ptr<messaging::ChatListener> chat_listener;
+    std::unique_ptr<asio::steady_timer> key_timer;
     std::thread accept_thread;
 };
 
@@ -124,6 +125,7 @@ void ParleyServer::start() {
         throw std::runtime_error("cannot listen on --chat-listen " + config_.chat_listen.host + ":" +
                                  std::to_string(config_.chat_listen.port) + ": " + e.code().message());
     }
+    schedule_key_maintenance();
     p.api_listener->start();
     p.chat_listener->start();
     p.hub->start_ticks();
@@ -148,6 +150,33 @@ void ParleyServer::start() {
                          : (config_.data_dir / "credentials").string());
 }
 
+// Hourly: rotate the token key when it is older than the rotation period (AES-GCM with random
+// nonces should seal well under 2^32 tokens per key), and drop keys whose tokens have expired.
+void ParleyServer::schedule_key_maintenance() {
+    auto& p = *parts_;
+    if (config_.token_key_rotation_hours == 0) return;
+    if (!p.key_timer) p.key_timer = std::make_unique<asio::steady_timer>(p.accept_ctx);
+    p.key_timer->expires_after(std::chrono::hours(1));
+    p.key_timer->async_wait([this](const boost::system::error_code& ec) {
+        if (ec || !parts_) return;
+        auto& p = *parts_;
+        auto file = config_.data_dir / "token-keys";
+        try {
+            auto age = std::chrono::system_clock::now().time_since_epoch() -
+                       std::chrono::seconds(p.keys->active().created_epoch_s);
+            if (age >= std::chrono::hours(config_.token_key_rotation_hours)) {
+                auto id = p.keys->rotate(file);
+                spdlog::info("token key rotated; new key id {}", id);
+            }
+            auto dropped = p.keys->prune(file, std::chrono::minutes(config_.token_ttl_minutes + 5));
+            if (dropped) spdlog::info("dropped {} retired token keys", dropped);
+        } catch (const std::exception& e) {
+            spdlog::error("token key maintenance failed: {}", e.what());
+        }
+        schedule_key_maintenance();
+    });
+}
+
 void ParleyServer::run_until_signalled() {
     asio::io_context signals_ctx(1);
     asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
@@ -164,6 +193,7 @@ void ParleyServer::stop() {
     if (p.router) p.router->set_ready(false);
     if (p.api_listener) asio::post(p.accept_ctx, [l = p.api_listener] { l->stop(); });
     if (p.chat_listener) asio::post(p.accept_ctx, [l = p.chat_listener] { l->stop(); });
+    if (p.key_timer) asio::post(p.accept_ctx, [t = p.key_timer.get()] { t->cancel(); });
     // Clients see a proper close (1001 going away) rather than a dropped socket.
     if (p.hub && p.loops) p.hub->shutdown(1001, "Server shutting down");
     p.accept_ctx.stop();

@@ -19,6 +19,7 @@ public:
 
 private:
     struct Parts;
+    void schedule_key_maintenance();
     ServerConfig config_;
     std::unique_ptr<Parts> parts_;
 };

@@ -69,6 +69,11 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
                    "How long a chat token may be used to connect (capped at the session end)")
         ->capture_default_str()
         ->check(CLI::Range(1, 180));
+    app.add_option("--token-key-rotation-hours", out.token_key_rotation_hours,
+                   "Seal new chat tokens with a fresh key this often; retired keys are kept until "
+                   "their tokens expired (0 = never)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 24 * 365));
     app.add_option("--max-rooms", out.max_rooms, "Room quota (ServiceQuotaExceededException past it)")
         ->capture_default_str();
     app.add_option("--max-logging-configurations", out.max_logging_configurations,

@@ -20,6 +20,7 @@ struct ServerConfig {
     std::string account_id = "123456789012";
     unsigned threads = 0;  // 0: one event loop per core
     int token_ttl_minutes = 60;
+    int token_key_rotation_hours = 24;  // 0: never rotate automatically
     std::size_t max_rooms = 50000;
     std::size_t max_logging_configurations = 10;
     std::size_t max_connections = 50000;

@@ -340,9 +340,9 @@ std::size_t KeyRing::prune(const fs::path& file, std::chrono::seconds older_than
 SealingKey KeyRing::active() const {
     std::shared_lock lock(mutex_);
     for (const auto& e : entries_) {
-        if (e.retired_s == 0) return SealingKey{e.id, e.bytes};
+        if (e.retired_s == 0) return SealingKey{e.id, e.bytes, e.created_s};
     }
-    return SealingKey{entries_.front().id, entries_.front().bytes};  // unreachable: one is active
+    return SealingKey{entries_.front().id, entries_.front().bytes, entries_.front().created_s};  // unreachable: one is active
 }
 
 std::optional<KeyBytes> KeyRing::find(std::uint32_t id) const {

@@ -26,6 +26,7 @@ using KeyBytes = std::array<unsigned char, kKeyBytes>;
 struct SealingKey {
     std::uint32_t id = 0;
     KeyBytes bytes{};
+    std::int64_t created_epoch_s = 0;
 };
 
 class KeyRing {
