@@ -69,7 +69,7 @@ void RoomHub::leave(ChatSession* s) {
 
 void RoomHub::mark_dirty(ChatSession* s) {
     auto& shard = *shards_[s->loop_index()];
-    shard.dirty.push_back(s);
+    shard.dirty.push_back(s->shared_from_this());
     if (!shard.flush_posted) {
         shard.flush_posted = true;
         asio::post(*shard.loop, [this, &shard] { flush_dirty(shard); });
@@ -80,7 +80,7 @@ void RoomHub::flush_dirty(Shard& shard) {
     shard.flush_posted = false;
     auto dirty = std::move(shard.dirty);
     shard.dirty.clear();
-    for (auto* s : dirty) {
+    for (auto& s : dirty) {
         // A session closed during this turn has left `sessions`; skip it.
         if (s->state_ == ChatSession::State::Closed) continue;
         s->flush();

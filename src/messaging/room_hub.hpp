@@ -69,7 +69,7 @@ private:
         boost::asio::io_context* loop;
         std::unordered_set<SessionPtr> sessions;
         std::unordered_map<std::string, std::vector<SessionPtr>> rooms;
-        std::vector<ChatSession*> dirty;
+        std::vector<SessionPtr> dirty;  // owning: a session may close before the flush runs
         bool flush_posted = false;
         std::unique_ptr<boost::asio::steady_timer> tick_timer;
     };
