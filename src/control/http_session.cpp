@@ -15,7 +15,10 @@ namespace asio = boost::asio;
 
 namespace {
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
-}
+// How long and how much unread input a closing connection keeps draining (see linger_close).
+constexpr auto kLingerTimeout = std::chrono::seconds(5);
+constexpr std::size_t kMaxLingerBytes = 16 * 1024 * 1024;
+}  // namespace
 
 HttpSession::HttpSession(asio::ip::tcp::socket&& socket, ApiRouter& router)
     : stream_(std::move(socket)), router_(router) {}
@@ -40,8 +43,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
         return do_close();
     if (ec == http::error::body_limit) {
         return send(ApiRouter::error_response(model::ApiError(
-                        "ValidationException", 413,
-                        "Request body is larger than the 1 MiB limit")),
+                        "ValidationException", 413, "Request body is larger than the 1 MiB limit")),
                     false);
     }
     if (ec) {
@@ -79,13 +81,33 @@ void HttpSession::send(ApiResponse&& api, bool keep_alive) {
 }
 
 void HttpSession::on_write(bool close, beast::error_code ec, std::size_t) {
-    if (ec || close) return do_close();
+    if (ec) return do_close();
+    if (close) return linger_close();
     do_read();
 }
 
 void HttpSession::do_close() {
     beast::error_code ec;
     stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+}
+
+// Closing a socket that still has unread input (the rest of an oversized body) makes the kernel
+// send RST, which can destroy our 413/400 answer before the client reads it. So after the final
+// response, stop sending and discard input until the peer closes, for a bounded time and size.
+void HttpSession::linger_close() {
+    do_close();
+    stream_.expires_after(kLingerTimeout);
+    discard_input();
+}
+
+void HttpSession::discard_input() {
+    stream_.async_read_some(asio::buffer(discard_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                self->discarded_bytes_ += n;
+                                if (ec || self->discarded_bytes_ > kMaxLingerBytes)
+                                    return;  // the socket closes here
+                                self->discard_input();
+                            });
 }
 
 }  // namespace parley::control

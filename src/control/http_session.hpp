@@ -1,6 +1,7 @@
 #pragma once
 // One HTTP/1.1 keep-alive connection on the control door (after the Beast http server example):
 // read a request, hand it to the ApiRouter, write the response, repeat.
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -14,22 +15,26 @@ namespace parley::control {
 inline constexpr std::size_t kMaxRequestBodyBytes = 1024 * 1024;
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
-public:
+  public:
     HttpSession(boost::asio::ip::tcp::socket&& socket, ApiRouter& router);
     void run();
 
-private:
+  private:
     void do_read();
     void on_read(boost::beast::error_code ec, std::size_t bytes);
     void send(ApiResponse&& api, bool keep_alive);
     void on_write(bool close, boost::beast::error_code ec, std::size_t bytes);
     void do_close();
+    void linger_close();
+    void discard_input();
 
     boost::beast::tcp_stream stream_;
     boost::beast::flat_buffer buffer_;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     boost::beast::http::response<boost::beast::http::string_body> response_;
     ApiRouter& router_;
+    std::array<char, 16 * 1024> discard_buffer_{};
+    std::size_t discarded_bytes_ = 0;
 };
 
 }  // namespace parley::control

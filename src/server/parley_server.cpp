@@ -4,11 +4,13 @@
 #include <sys/stat.h>
 
 #include <boost/asio/signal_set.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
 #include "auth/credential_store.hpp"
 #include "auth/sigv4_verifier.hpp"
+#include "chatlog/chat_logger.hpp"
 #include "control/api_router.hpp"
 #include "control/control_context.hpp"
 #include "control/http_listener.hpp"
@@ -16,10 +18,12 @@
 #include "messaging/chat_listener.hpp"
 #include "messaging/edge_context.hpp"
 #include "messaging/edge_metrics.hpp"
+#include "messaging/lambda_message_reviewer.hpp"
 #include "messaging/rate_limiter.hpp"
 #include "messaging/room_catalog.hpp"
 #include "messaging/room_hub.hpp"
 #include "token/replay_guard.hpp"
+#include "model/clock_format.hpp"
 #include "server/credential_file.hpp"
 #include "server/event_loop_pool.hpp"
 #include "store/sqlite_store.hpp"
@@ -45,6 +49,9 @@ struct ParleyServer::Parts {
     messaging::EdgeMetrics edge_metrics;
     std::unique_ptr<messaging::EdgeContext> edge;
     std::unique_ptr<messaging::RoomHub> hub;
+    // After `loops`: destroyed first, while the loops' io_contexts still exist.
+    std::unique_ptr<messaging::LambdaMessageReviewer> reviewer;
+    std::unique_ptr<chatlog::ChatLogger> chat_logger;
     asio::io_context accept_ctx{1};
     std::shared_ptr<control::HttpListener> api_listener;
     std::shared_ptr<messaging::ChatListener> chat_listener;
@@ -63,6 +70,15 @@ asio::ip::tcp::endpoint endpoint_of(const HostPort& hp) {
     if (ec) throw std::runtime_error("not an IP address: " + hp.host);
     return {addr, hp.port};
 }
+
+// Review-handler invocations are signed with PARLEY_LAMBDA_ACCESS_KEY_ID /
+// PARLEY_LAMBDA_SECRET_ACCESS_KEY when both are set, else with the server's own API keys.
+auth::Credentials lambda_credentials(const auth::Credentials& api) {
+    const char* id = std::getenv("PARLEY_LAMBDA_ACCESS_KEY_ID");
+    const char* secret = std::getenv("PARLEY_LAMBDA_SECRET_ACCESS_KEY");
+    if (id && *id && secret && *secret) return {id, secret};
+    return api;
+}
 }  // namespace
 
 void ParleyServer::start() {
@@ -74,6 +90,12 @@ void ParleyServer::start() {
     for (auto& room : p.store->list_rooms()) p.rooms.put(std::move(room));
     p.keys = token::KeyRing::load_or_create(config_.data_dir / "token-keys");
     p.sealer = std::make_unique<token::TokenSealer>(p.keys);
+    p.replay_guard.persist_to(config_.data_dir / "used-tokens", model::now_millis());
+
+    p.chat_logger = std::make_unique<chatlog::ChatLogger>(
+        chatlog::ChatLogSettings{.directory = config_.chatlog_dir});
+    p.chat_logger->load(p.store->list_logging_configurations());
+    p.chat_logger->start();
 
     auto creds = load_or_create_credentials(config_.data_dir);
     p.credentials.add(creds.credentials);
@@ -86,14 +108,21 @@ void ParleyServer::start() {
                                  .max_rooms = config_.max_rooms,
                                  .max_logging_configurations = config_.max_logging_configurations},
         *p.store, p.rooms, *p.sealer);
+    p.control->logging_listener = p.chat_logger.get();
     p.router = std::make_unique<control::ApiRouter>(*p.control, *p.verifier);
     p.router->set_metrics_source([&p] {
-        return control::request_metrics().render() + p.edge_metrics.render();
+        return control::request_metrics().render() + p.edge_metrics.render() +
+               p.chat_logger->render_metrics();
     });
 
     unsigned threads = config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
     p.loops = std::make_unique<EventLoopPool>(threads);
 
+    // Always installed: without --lambda-endpoint it applies each room's fallbackResult. Made
+    // before the hub, so a bad endpoint URL fails the start quickly.
+    p.reviewer = std::make_unique<messaging::LambdaMessageReviewer>(
+        config_.lambda_endpoint, lambda_credentials(creds.credentials), p.loops->size(),
+        p.edge_metrics);
     p.edge = std::make_unique<messaging::EdgeContext>(messaging::EdgeContext{
         .settings = {.max_frame_bytes = config_.max_frame_bytes,
                      .max_outbound_bytes = config_.max_outbound_bytes,
@@ -108,6 +137,12 @@ void ParleyServer::start() {
     for (std::size_t i = 0; i < p.loops->size(); ++i) loop_ptrs.push_back(&p.loops->loop(i));
     p.hub = std::make_unique<messaging::RoomHub>(loop_ptrs, *p.edge);
     p.edge->hub = p.hub.get();
+    p.hub->set_publish_observer([logger = p.chat_logger.get()](const messaging::RoomPtr& room,
+                                                               std::string_view type,
+                                                               const std::string& json) {
+        logger->record(room, type, json);
+    });
+    p.edge->reviewer = p.reviewer.get();
     p.control->live = p.hub.get();
     auto* loops = p.loops.get();
     auto next = [loops]() -> asio::any_io_executor { return loops->next().get_executor(); };
@@ -139,6 +174,12 @@ void ParleyServer::start() {
     spdlog::info("control API  http://{}:{}  (region {}, account {})", api_ep.address().to_string(),
                  api_ep.port(), config_.region, config_.account_id);
     spdlog::info("chat WebSocket ws://{}:{}", chat_ep.address().to_string(), chat_ep.port());
+    spdlog::info("chat logs under {}", config_.chatlog_dir.string());
+    if (config_.lambda_endpoint.empty())
+        spdlog::info(
+            "no --lambda-endpoint: rooms with a message review handler get its fallbackResult");
+    else
+        spdlog::info("message review handlers invoked at {}", config_.lambda_endpoint);
     if (creds.source == LoadedCredentials::Source::Generated)
         spdlog::info("generated API credentials in {}: access key id {} secret access key {}",
                      (config_.data_dir / "credentials").string(),
@@ -196,6 +237,8 @@ void ParleyServer::stop() {
     if (p.key_timer) asio::post(p.accept_ctx, [t = p.key_timer.get()] { t->cancel(); });
     // Clients see a proper close (1001 going away) rather than a dropped socket.
     if (p.hub && p.loops) p.hub->shutdown(1001, "Server shutting down");
+    // Everything published so far is written (and fsync'd) before the loops go away.
+    if (p.chat_logger) p.chat_logger->stop();
     p.accept_ctx.stop();
     if (p.accept_thread.joinable()) p.accept_thread.join();
     if (p.loops) p.loops->stop();

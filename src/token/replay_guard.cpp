@@ -1,5 +1,12 @@
 #include "token/replay_guard.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
 namespace parley::token {
 
 std::size_t ReplayGuard::Shard::sweep(std::int64_t now_ms, std::size_t limit) {
@@ -19,6 +26,46 @@ std::size_t ReplayGuard::Shard::sweep(std::int64_t now_ms, std::size_t limit) {
 
 bool ReplayGuard::first_use(std::string_view token_id, std::int64_t expires_at_ms,
                             std::int64_t now_ms) {
+    if (!remember(token_id, expires_at_ms, now_ms)) return false;
+    if (journal_fd_ >= 0) {
+        std::string line = std::string(token_id) + ' ' + std::to_string(expires_at_ms) + '\n';
+        // O_APPEND keeps concurrent lines whole; a failed write only weakens restart safety.
+        if (::write(journal_fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+            std::fprintf(stderr, "parleyd: cannot append to the used-token journal\n");
+    }
+    return true;
+}
+
+ReplayGuard::~ReplayGuard() {
+    if (journal_fd_ >= 0) ::close(journal_fd_);
+}
+
+void ReplayGuard::persist_to(const std::filesystem::path& file, std::int64_t now_ms) {
+    {
+        std::ifstream in(file);
+        std::string id;
+        std::int64_t expires = 0;
+        while (in >> id >> expires) remember(id, expires, now_ms);
+    }
+    // Compact: only unexpired ids survive, written to a temporary file and renamed over.
+    auto tmp = file;
+    tmp += ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        for (auto& shard : shards_) {
+            std::lock_guard lock(shard.mutex);
+            for (const auto& [id, expires] : shard.expires_at)
+                if (expires > now_ms) out << id << ' ' << expires << '\n';
+        }
+        if (!out) throw std::runtime_error("cannot write " + tmp.string());
+    }
+    std::filesystem::rename(tmp, file);
+    journal_fd_ = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC, 0600);
+    if (journal_fd_ < 0) throw std::runtime_error("cannot open " + file.string());
+}
+
+bool ReplayGuard::remember(std::string_view token_id, std::int64_t expires_at_ms,
+                           std::int64_t now_ms) {
     if (expires_at_ms <= now_ms) return false;
     // Fibonacci mix so the shard does not follow the map's own bucket choice.
     auto mixed = static_cast<std::uint64_t>(Hash{}(token_id)) * 0x9E3779B97F4A7C15ull;

@@ -4,6 +4,7 @@
 // cluster mode does the same with Redis SET NX PX.
 #include <array>
 #include <cstdint>
+#include <filesystem>
 #include <mutex>
 #include <queue>
 #include <string>
@@ -25,6 +26,12 @@ class ReplayGuard {
     std::size_t sweep(std::int64_t now_ms);
     // Entries currently remembered (expired ones not yet swept included).
     std::size_t size() const;
+
+    // Makes used ids survive a restart: loads the unexpired ids of <file>, rewrites it with only
+    // those, then appends every later first use to it (one write(2) each, so a process killed
+    // after accepting a connection still remembers its token). Throws std::runtime_error.
+    void persist_to(const std::filesystem::path& file, std::int64_t now_ms);
+    ~ReplayGuard();
 
   private:
     static constexpr std::size_t kShards = 16;  // independent locks keep threads apart
@@ -48,7 +55,10 @@ class ReplayGuard {
         std::size_t sweep(std::int64_t now_ms, std::size_t limit);  // caller holds mutex
     };
 
+    bool remember(std::string_view token_id, std::int64_t expires_at_ms, std::int64_t now_ms);
+
     std::array<Shard, kShards> shards_;
+    int journal_fd_ = -1;
 };
 
 }  // namespace parley::token

@@ -1,4 +1,8 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 
 #include <atomic>
 #include <string>
@@ -103,3 +107,30 @@ TEST(ReplayGuard, ConcurrentDistinctIdsAllSucceed) {
 }
 
 }  // namespace
+
+TEST(ReplayGuardJournal, UsedIdsSurviveARestart) {
+    auto dir = std::filesystem::temp_directory_path() /
+               ("parley-replay-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
+    std::filesystem::create_directories(dir);
+    auto file = dir / "used-tokens";
+    {
+        parley::token::ReplayGuard guard;
+        guard.persist_to(file, 1000);
+        EXPECT_TRUE(guard.first_use("alive", 50000, 1000));
+        EXPECT_TRUE(guard.first_use("short", 2000, 1000));
+    }  // as if the process died: nothing else is written
+    {
+        parley::token::ReplayGuard guard;
+        guard.persist_to(file, 3000);  // "short" has expired by now
+        EXPECT_FALSE(guard.first_use("alive", 50000, 3000));
+        EXPECT_EQ(guard.size(), 1u);
+        EXPECT_TRUE(guard.first_use("fresh", 50000, 3000));
+    }
+    {
+        parley::token::ReplayGuard guard;
+        guard.persist_to(file, 3000);
+        EXPECT_FALSE(guard.first_use("fresh", 50000, 3000));
+        EXPECT_EQ(guard.size(), 2u);  // compacted: the expired id is gone
+    }
+    std::filesystem::remove_all(dir);
+}

@@ -85,7 +85,10 @@ export async function startParley(options = {}) {
     // SIGTERM and wait; returns the exit status.
     async stop({ keepData = false } = {}) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const status = await Promise.race([exited, sleep(10000).then(() => null)]);
+      let timer;
+      const timeout = new Promise((r) => { timer = setTimeout(() => r(null), 10000); });
+      const status = await Promise.race([exited, timeout]);
+      clearTimeout(timer);
       if (status === null) { child.kill('SIGKILL'); await exited; }
       if (!keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
       return status;
