@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -28,6 +29,7 @@ struct HandshakeState {
     beast::flat_buffer buffer{8192};
     http::request_parser<http::empty_body> parser;
     std::string response;
+    std::array<char, 1024> drain;  // discards what the peer still sends after a refusal
 };
 
 namespace {
@@ -77,7 +79,9 @@ ChatSession::ChatSession(asio::ip::tcp::socket&& socket, EdgeContext& ctx, std::
     ctx_.metrics.connections_open.fetch_add(1, std::memory_order_relaxed);
 }
 
-ChatSession::~ChatSession() { ctx_.metrics.connections_open.fetch_sub(1, std::memory_order_relaxed); }
+// Must not touch ctx_: at shutdown, sessions still held by abandoned handlers die with the loops'
+// io_contexts, after the EdgeContext is gone. The open-connections gauge drops in finish().
+ChatSession::~ChatSession() = default;
 
 void ChatSession::start() {
     boost::system::error_code ec;
@@ -99,20 +103,27 @@ void ChatSession::start() {
 void ChatSession::read_handshake() {
     handshake_ = std::make_unique<HandshakeState>();
     handshake_->parser.header_limit(16 * 1024);
-    http::async_read(socket_, handshake_->buffer, handshake_->parser,
-                     [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-                         self->on_handshake(ec);
-                     });
+    // Headers only: an upgrade has no body, and a request with one must still get its answer.
+    http::async_read_header(
+        socket_, handshake_->buffer, handshake_->parser,
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+            self->on_handshake(ec);
+        });
 }
 
 void ChatSession::on_handshake(const boost::system::error_code& ec) {
     if (state_ != State::Handshake) return;
-    if (ec) return abort();  // not HTTP, or the peer went away: nothing useful to answer
+    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+        return abort();  // the peer went away: nobody to answer
+    if (ec) return reject_handshake(400, "Malformed HTTP request");
     const auto& req = handshake_->parser.get();
 
     if (req.method() != http::verb::get || !header_has_token(req[http::field::upgrade], "websocket") ||
         !header_has_token(req[http::field::connection], "upgrade"))
         return reject_handshake(426, "This endpoint speaks WebSocket only");
+    if (!handshake_->parser.is_done())
+        return reject_handshake(400, "An upgrade request has no body");
     if (req[http::field::sec_websocket_version] != "13")
         return reject_handshake(426, "Unsupported WebSocket version");
     auto key = req[http::field::sec_websocket_key];
@@ -154,12 +165,25 @@ void ChatSession::reject_handshake(unsigned status, std::string_view reason) {
            "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
            "\r\nConnection: close\r\n\r\n" + body;
     state_ = State::Closing;
-    asio::async_write(socket_, asio::buffer(resp),
-                      [self = shared_from_this()](const boost::system::error_code&, std::size_t) {
-                          boost::system::error_code ignored;
-                          self->socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-                          self->finish();
-                      });
+    asio::async_write(
+        socket_, asio::buffer(resp),
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+            if (ec) return self->finish();
+            boost::system::error_code ignored;
+            self->socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+            self->drain_after_reject();
+        });
+}
+
+// Closing with unread request bytes (a body, an early frame) would send an RST that can destroy
+// the answer before the client reads it; so read to EOF (the tick's deadline bounds the wait).
+void ChatSession::drain_after_reject() {
+    socket_.async_read_some(
+        asio::buffer(handshake_->drain),
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+            if (ec || self->state_ == State::Closed) return self->finish();
+            self->drain_after_reject();
+        });
 }
 
 void ChatSession::accept_handshake(std::string_view accept_key, std::string_view protocol,
@@ -447,6 +471,7 @@ void ChatSession::abort() {
 void ChatSession::finish() {
     if (state_ == State::Closed) return;
     state_ = State::Closed;
+    ctx_.metrics.connections_open.fetch_sub(1, std::memory_order_relaxed);
     boost::system::error_code ignored;
     if (socket_.is_open()) socket_.close(ignored);
     if (joined_) {

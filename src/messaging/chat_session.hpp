@@ -36,6 +36,8 @@ public:
     void tick(std::int64_t now_ms);
 
     std::size_t loop_index() const { return loop_index_; }
+    // The session's loop: whatever touches the session from elsewhere is posted here.
+    boost::asio::any_io_executor executor() { return socket_.get_executor(); }
     const std::string& room_id() const { return room_id_; }
     const std::string& user_id() const { return claims_.user_id; }
     std::size_t member_slot = 0;  // position in the hub's member list of its loop
@@ -49,6 +51,7 @@ private:
     void read_handshake();
     void on_handshake(const boost::system::error_code& ec);
     void reject_handshake(unsigned status, std::string_view reason);
+    void drain_after_reject();
     void accept_handshake(std::string_view accept_key, std::string_view protocol,
                           std::string_view leftover);
 

@@ -43,11 +43,13 @@ struct ParleyServer::Parts {
     std::unique_ptr<auth::SigV4Verifier> verifier;
     std::unique_ptr<control::ControlContext> control;
     std::unique_ptr<control::ApiRouter> router;
-    std::unique_ptr<EventLoopPool> loops;
+    // Declared before `loops`, so they outlive handlers still queued on the loops at teardown.
     token::ReplayGuard replay_guard;
     messaging::RoomRateLimiter room_rates;
     messaging::EdgeMetrics edge_metrics;
     std::unique_ptr<messaging::EdgeContext> edge;
+    std::unique_ptr<EventLoopPool> loops;
+    // After `loops`: its timers are destroyed while the loops' io_contexts still exist.
     std::unique_ptr<messaging::RoomHub> hub;
     // After `loops`: destroyed first, while the loops' io_contexts still exist.
     std::unique_ptr<messaging::LambdaMessageReviewer> reviewer;
@@ -242,6 +244,13 @@ void ParleyServer::stop() {
     p.accept_ctx.stop();
     if (p.accept_thread.joinable()) p.accept_thread.join();
     if (p.loops) p.loops->stop();
+    // Teardown order: first what holds sockets and timers of the loops (the reviewer's idle
+    // connections, the hub's sessions and tick timers), then the loops themselves, whose pending
+    // handlers still own sessions; those sessions count themselves out of edge_metrics, which
+    // must therefore still exist.
+    p.reviewer.reset();
+    p.hub.reset();
+    p.loops.reset();
     spdlog::info("parleyd stopped");
     parts_.reset();
 }

@@ -3,6 +3,8 @@
 // frame so a test can look at the exact wire payloads.
 import { CreateRoomCommand, CreateChatTokenCommand } from '@aws-sdk/client-ivschat';
 import { ChatRoom } from 'amazon-ivs-chat-messaging';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import WebSocket from 'ws';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -157,7 +159,6 @@ export async function rawSend(client, content, extra = {}, timeoutMs = 3000) {
 
 // Resident set size of a process in KiB, from /proc/<pid>/status.
 export async function rssKiB(pid) {
-  const { readFileSync } = await import('node:fs');
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : NaN;
 }
@@ -168,8 +169,6 @@ export async function stopCleanly(parley) {
   const status = await parley.stop();
   const complaints = parley.log.split('\n').filter((l) => /AddressSanitizer|LeakSanitizer|runtime error:/.test(l));
   if (complaints.length) {
-    const { writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
     const file = `${tmpdir()}/parleyd-sanitizer-${parley.child.pid}.log`;
     writeFileSync(file, parley.log);
     throw new Error(`sanitizer findings in parleyd (full log in ${file}):\n${complaints.slice(0, 20).join('\n')}`);
