@@ -4,6 +4,7 @@
 #include <mutex>
 #include <string>
 
+#include "chatlog/logging_configuration_listener.hpp"
 #include "control/page_token_codec.hpp"
 #include "model/api_error.hpp"
 #include "model/value.hpp"
@@ -32,6 +33,8 @@ struct ControlContext {
     messaging::RoomCatalog& rooms;
     const token::TokenSealer& sealer;
     messaging::LiveRoomControl* live = nullptr;  // null until the messaging edge is wired
+    // Told of logging-configuration changes (the chat logger's destination map); may be null.
+    chatlog::LoggingConfigurationListener* logging_listener = nullptr;
     PageTokenCodec page_tokens;
     // Serialises mutations so check-then-write (e.g. "logging configuration unused") is atomic.
     std::mutex write_mutex;

@@ -35,6 +35,7 @@ Value create_logging_configuration(ControlContext& ctx, const OperationInput& in
     lc.state = "ACTIVE";
     lc.tags = req.tags.value_or(model::Tags{});
     ctx.store.insert_logging_configuration(lc);
+    if (ctx.logging_listener) ctx.logging_listener->configuration_changed(lc);
     return model::logging_configuration_to_value(lc);
 }
 
@@ -50,6 +51,7 @@ Value update_logging_configuration(ControlContext& ctx, const OperationInput& in
     req.apply_to(lc);
     lc.update_time = std::max(model::now_millis(), lc.update_time + 1);
     ctx.store.update_logging_configuration(lc);
+    if (ctx.logging_listener) ctx.logging_listener->configuration_changed(lc);
     return model::logging_configuration_to_value(lc);
 }
 
@@ -58,7 +60,9 @@ Value delete_logging_configuration(ControlContext& ctx, const OperationInput& in
     std::lock_guard lock(ctx.write_mutex);
     auto lc = require_logging_configuration(ctx, req.identifier);
     switch (ctx.store.delete_logging_configuration(lc.id)) {
-        case store::DeleteOutcome::Deleted: return Value();
+        case store::DeleteOutcome::Deleted:
+            if (ctx.logging_listener) ctx.logging_listener->configuration_deleted(lc.arn);
+            return Value();
         case store::DeleteOutcome::NotFound:
             throw ApiError::not_found(lc.id, "LOGGING_CONFIGURATION");
         case store::DeleteOutcome::InUse: break;

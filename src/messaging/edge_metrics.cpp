@@ -29,6 +29,23 @@ std::string EdgeMetrics::render() const {
          static_cast<std::int64_t>(slow_consumers_disconnected.load()));
     line(out, "parley_chat_protocol_errors_total", "counter", "Connections closed for protocol errors.",
          static_cast<std::int64_t>(protocol_errors.load()));
+    line(out, "parley_chat_reviews_total", "counter", "Messages sent to a message review handler.",
+         static_cast<std::int64_t>(reviews.load()));
+    line(out, "parley_chat_reviews_allowed_total", "counter",
+         "Reviews the handler answered with ALLOW.",
+         static_cast<std::int64_t>(reviews_allowed.load()));
+    line(out, "parley_chat_reviews_denied_total", "counter",
+         "Reviews the handler answered with DENY.",
+         static_cast<std::int64_t>(reviews_denied.load()));
+    line(out, "parley_chat_reviews_fallback_total", "counter",
+         "Reviews decided by the room's fallbackResult.",
+         static_cast<std::int64_t>(reviews_fallback.load()));
+    line(out, "parley_chat_review_errors_total", "counter",
+         "Reviews that failed: HTTP, connection or function error, or an invalid answer.",
+         static_cast<std::int64_t>(review_errors.load()));
+    line(out, "parley_chat_review_timeouts_total", "counter",
+         "Reviews without an answer within 200 ms.",
+         static_cast<std::int64_t>(review_timeouts.load()));
     return out;
 }
 

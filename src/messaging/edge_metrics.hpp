@@ -16,6 +16,14 @@ struct EdgeMetrics {
     std::atomic<std::uint64_t> errors_sent{0};
     std::atomic<std::uint64_t> slow_consumers_disconnected{0};
     std::atomic<std::uint64_t> protocol_errors{0};
+    // Message review (spec §3). Every review ends in exactly one of allowed, denied, fallback;
+    // fallback counts the timeouts and errors too.
+    std::atomic<std::uint64_t> reviews{0};
+    std::atomic<std::uint64_t> reviews_allowed{0};   // the handler answered ALLOW
+    std::atomic<std::uint64_t> reviews_denied{0};    // the handler answered DENY
+    std::atomic<std::uint64_t> reviews_fallback{0};  // the room's fallbackResult was applied
+    std::atomic<std::uint64_t> review_errors{0};     // HTTP, connection, function or invalid answer
+    std::atomic<std::uint64_t> review_timeouts{0};   // no answer within 200 ms
 
     std::string render() const;
 };

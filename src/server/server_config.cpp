@@ -91,10 +91,19 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{16} * 1024, std::size_t{1} << 30));
     app.add_option("--lambda-endpoint", out.lambda_endpoint,
-                   "Base URL of the Lambda Invoke API used for message review handlers "
-                   "(e.g. http://127.0.0.1:9001)");
+                   "Base URL (http://HOST[:PORT][/PATH]) of a Lambda Invoke API (AWS Lambda "
+                   "behind a TLS proxy, the Lambda Runtime Interface Emulator, or any compatible "
+                   "service) called for rooms with a messageReviewHandler: POST "
+                   "/2015-03-31/functions/<function ARN>/invocations, SigV4-signed (service "
+                   "lambda, region of the ARN) with PARLEY_LAMBDA_ACCESS_KEY_ID / "
+                   "PARLEY_LAMBDA_SECRET_ACCESS_KEY, else the API credentials. 200 ms budget. "
+                   "Unset: such rooms get their fallbackResult for every message");
     app.add_option("--chatlog-dir", chatlog_dir,
-                   "Where chat-logging destinations are written (default <data-dir>/chatlogs)");
+                   "Where chat-logging destinations are written (default <data-dir>/chatlogs): "
+                   "s3/<bucket>/AWSLogs/... (.log.gz objects), "
+                   "cloudwatch/<log group>/aws/IVSChatLogs/1.0/room_<id>.log, "
+                   "firehose/<stream>.log; names are percent-encoded into one directory level "
+                   "(log group /a/b -> %2Fa%2Fb)");
     app.add_option("--log-level", out.log_level, "trace, debug, info, warn, error")
         ->capture_default_str()
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));

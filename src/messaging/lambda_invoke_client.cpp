@@ -1,0 +1,312 @@
+#include "messaging/lambda_invoke_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+#include <chrono>
+
+#include "auth/canonical_request.hpp"
+#include "auth/sigv4_signer.hpp"
+
+namespace parley::messaging {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+constexpr std::size_t kMaxIdlePerLoop = 32;
+constexpr std::size_t kMaxResponseBytes = 256 * 1024;
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+}  // namespace
+
+std::optional<LambdaEndpoint> parse_lambda_endpoint(std::string_view url, std::string& error) {
+    auto parsed = boost::urls::parse_uri(url);
+    if (!parsed) {
+        error = "not a URL";
+        return std::nullopt;
+    }
+    const auto& u = *parsed;
+    auto scheme = lower(u.scheme());
+    if (scheme == "https") {
+        error = "https is not supported; use http:// (e.g. a local TLS-terminating proxy)";
+        return std::nullopt;
+    }
+    if (scheme != "http") {
+        error = "the scheme must be http://";
+        return std::nullopt;
+    }
+    if (u.has_userinfo() || u.has_query() || u.has_fragment()) {
+        error = "user info, query and fragment are not allowed";
+        return std::nullopt;
+    }
+    LambdaEndpoint e;
+    switch (u.host_type()) {
+        case boost::urls::host_type::ipv6:
+            e.host = u.host_ipv6_address().to_string();
+            break;
+        case boost::urls::host_type::ipv4:
+            e.host = u.host_ipv4_address().to_string();
+            break;
+        case boost::urls::host_type::name:
+            e.host = lower(u.host_name());
+            break;
+        default:
+            break;
+    }
+    if (e.host.empty()) {
+        error = "the URL has no host";
+        return std::nullopt;
+    }
+    e.port = u.has_port() && !u.port().empty() ? std::string(u.port()) : "80";
+    if (e.port.find_first_not_of("0123456789") != std::string::npos || e.port.size() > 5 ||
+        std::stoul(e.port) == 0 || std::stoul(e.port) > 65535) {
+        error = "bad port";
+        return std::nullopt;
+    }
+    e.base_path = std::string(u.encoded_path());
+    while (!e.base_path.empty() && e.base_path.back() == '/') e.base_path.pop_back();
+    std::string host_part =
+        u.host_type() == boost::urls::host_type::ipv6 ? "[" + e.host + "]" : e.host;
+    e.host_header = e.port == "80" ? host_part : host_part + ":" + e.port;
+    return e;
+}
+
+std::string invoke_target(const LambdaEndpoint& endpoint, std::string_view function_arn) {
+    return endpoint.base_path + "/2015-03-31/functions/" + auth::uri_encode(function_arn, false) +
+           "/invocations";
+}
+
+std::string lambda_arn_region(std::string_view function_arn) {
+    // arn:aws:lambda:<region>:...
+    std::size_t field = 0, start = 0;
+    for (std::size_t i = 0; i <= function_arn.size(); ++i) {
+        if (i == function_arn.size() || function_arn[i] == ':') {
+            if (field == 3) {
+                auto region = function_arn.substr(start, i - start);
+                if (!region.empty() && function_arn.substr(0, 4) == "arn:")
+                    return std::string(region);
+                break;
+            }
+            ++field;
+            start = i + 1;
+        }
+    }
+    return "us-east-1";
+}
+
+// Idle keep-alive connections of one loop.
+struct LambdaInvokeClient::IdlePool {
+    std::vector<tcp::socket> idle;
+
+    // A connection the server has not closed meanwhile, or nullopt.
+    std::optional<tcp::socket> take() {
+        while (!idle.empty()) {
+            tcp::socket s = std::move(idle.back());
+            idle.pop_back();
+            boost::system::error_code ec;
+            s.non_blocking(true, ec);
+            char byte;
+            s.read_some(asio::buffer(&byte, 1), ec);
+            // would_block: nothing to read and not closed. EOF, an error or stray bytes: drop.
+            if (ec == asio::error::would_block || ec == asio::error::try_again) {
+                s.non_blocking(false, ec);
+                if (!ec) return s;
+            }
+            s.close(ec);
+        }
+        return std::nullopt;
+    }
+
+    void give_back(tcp::socket s) {
+        if (idle.size() >= kMaxIdlePerLoop || !s.is_open()) return;
+        idle.push_back(std::move(s));
+    }
+};
+
+// One invocation: connect (or reuse), write, read, all under one deadline.
+struct LambdaInvokeClient::Call : std::enable_shared_from_this<LambdaInvokeClient::Call> {
+    Call(const asio::any_io_executor& ex, std::shared_ptr<const LambdaEndpoint> e,
+         std::shared_ptr<IdlePool> p, std::function<void(InvokeResult)> d)
+        : socket(ex),
+          resolver(ex),
+          timer(ex),
+          endpoint(std::move(e)),
+          pool(std::move(p)),
+          done(std::move(d)) {}
+
+    tcp::socket socket;
+    tcp::resolver resolver;
+    asio::steady_timer timer;
+    std::shared_ptr<const LambdaEndpoint> endpoint;
+    std::shared_ptr<IdlePool> pool;  // null: the loop index was unknown, do not pool
+    std::function<void(InvokeResult)> done;
+    http::request<http::string_body> request;
+    beast::flat_buffer buffer;
+    std::optional<http::response_parser<http::string_body>> parser;
+    bool reused = false;
+    bool retried = false;
+    bool finished = false;
+
+    void start(std::chrono::milliseconds budget) {
+        timer.expires_after(budget);
+        timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (ec || self->finished) return;
+            self->finish({.outcome = InvokeResult::Outcome::Timeout,
+                          .detail = "no answer within the time budget"});
+        });
+        if (pool) {
+            if (auto s = pool->take()) {
+                socket = std::move(*s);
+                reused = true;
+                return send();
+            }
+        }
+        connect();
+    }
+
+    void connect() {
+        boost::system::error_code ec;
+        auto address = asio::ip::make_address(endpoint->host, ec);
+        if (!ec) {
+            auto port = static_cast<unsigned short>(std::stoul(endpoint->port));
+            socket.async_connect(tcp::endpoint(address, port),
+                                 [self = shared_from_this()](const boost::system::error_code& ec) {
+                                     self->on_connected(ec);
+                                 });
+            return;
+        }
+        resolver.async_resolve(
+            endpoint->host, endpoint->port,
+            [self = shared_from_this()](const boost::system::error_code& ec,
+                                        const tcp::resolver::results_type& results) {
+                if (self->finished) return;
+                if (ec) return self->fail(ec, "cannot resolve " + self->endpoint->host);
+                asio::async_connect(self->socket, results,
+                                    [self](const boost::system::error_code& ec,
+                                           const tcp::endpoint&) { self->on_connected(ec); });
+            });
+    }
+
+    void on_connected(const boost::system::error_code& ec) {
+        if (finished) return;
+        if (ec) return fail(ec, "cannot connect to " + endpoint->host_header);
+        boost::system::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        send();
+    }
+
+    void send() {
+        buffer.clear();
+        parser.emplace();
+        parser->body_limit(kMaxResponseBytes);
+        parser->header_limit(16 * 1024);
+        http::async_write(
+            socket, request,
+            [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                if (self->finished) return;
+                if (ec) return self->fail(ec, "sending the request failed");
+                self->read();
+            });
+    }
+
+    void read() {
+        http::async_read(socket, buffer, *parser,
+                         [self = shared_from_this()](const boost::system::error_code& ec,
+                                                     std::size_t) { self->on_read(ec); });
+    }
+
+    void on_read(const boost::system::error_code& ec) {
+        if (finished) return;
+        if (ec) return fail(ec, "reading the response failed");
+        auto& res = parser->get();
+        InvokeResult r;
+        r.status = res.result_int();
+        r.body = std::move(res.body());
+        if (r.status < 200 || r.status >= 300) {
+            r.outcome = InvokeResult::Outcome::HttpError;
+            r.detail = "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200);
+        } else if (auto fe = res.find("X-Amz-Function-Error"); fe != res.end()) {
+            r.outcome = InvokeResult::Outcome::FunctionError;
+            r.detail =
+                "function error (" + std::string(fe->value()) + "): " + r.body.substr(0, 200);
+        } else {
+            r.outcome = InvokeResult::Outcome::Ok;
+        }
+        if (pool && res.keep_alive() && buffer.size() == 0) pool->give_back(std::move(socket));
+        finish(std::move(r));
+    }
+
+    void fail(const boost::system::error_code& ec, const std::string& what) {
+        // A pooled connection the server closed just as we reused it: try once on a new one,
+        // unless part of an answer already arrived (the request may have been executed).
+        if (reused && !retried && !(parser && parser->got_some())) {
+            retried = true;
+            reused = false;
+            boost::system::error_code ignored;
+            socket.close(ignored);
+            socket = tcp::socket(timer.get_executor());
+            return connect();
+        }
+        finish({.outcome = InvokeResult::Outcome::ConnectionError,
+                .detail = what + ": " + ec.message()});
+    }
+
+    void finish(InvokeResult r) {
+        if (finished) return;
+        finished = true;
+        timer.cancel();
+        resolver.cancel();
+        boost::system::error_code ignored;
+        if (socket.is_open()) socket.close(ignored);  // not pooled: never reuse a half-read socket
+        auto cb = std::move(done);
+        if (cb) cb(std::move(r));
+    }
+};
+
+LambdaInvokeClient::LambdaInvokeClient(LambdaEndpoint endpoint, auth::Credentials credentials,
+                                       std::size_t loop_count)
+    : endpoint_(std::make_shared<const LambdaEndpoint>(std::move(endpoint))),
+      credentials_(std::move(credentials)) {
+    for (std::size_t i = 0; i < loop_count; ++i) pools_.push_back(std::make_shared<IdlePool>());
+}
+
+LambdaInvokeClient::~LambdaInvokeClient() = default;
+
+void LambdaInvokeClient::invoke(const asio::any_io_executor& ex, std::size_t loop_index,
+                                std::string_view function_arn, std::string payload,
+                                std::chrono::milliseconds budget,
+                                std::function<void(InvokeResult)> done) {
+    auto pool = loop_index < pools_.size() ? pools_[loop_index] : nullptr;
+    auto call = std::make_shared<Call>(ex, endpoint_, std::move(pool), std::move(done));
+    const std::string target = invoke_target(*endpoint_, function_arn);
+    auto& req = call->request;
+    req.method(http::verb::post);
+    req.target(target);
+    req.version(11);
+    req.set(http::field::host, endpoint_->host_header);
+    req.set(http::field::user_agent, "parleyd/0.1.0");
+    req.set(http::field::content_type, "application/json");
+    auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+    for (auto& [name, value] :
+         auth::sign_headers(credentials_, lambda_arn_region(function_arn), "lambda", "POST", target,
+                            endpoint_->host_header, payload, now_s))
+        req.set(name, value);
+    req.body() = std::move(payload);
+    req.keep_alive(true);
+    req.prepare_payload();
+    call->start(budget);
+}
+
+}  // namespace parley::messaging

@@ -1,0 +1,69 @@
+#pragma once
+// A small HTTP/1.1 client for the AWS Lambda Invoke API (synchronous "RequestResponse" calls),
+// run on the caller's event loop: SigV4-signed POSTs, a hard time budget per call, and idle
+// keep-alive connections pooled per loop so a review rarely pays for a TCP handshake.
+// Plain http:// only (no TLS): point it at the Lambda Runtime Interface Emulator, a local
+// Lambda-compatible service, or a TLS-terminating proxy in front of AWS Lambda.
+#include <boost/asio/any_io_executor.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/credential_store.hpp"
+
+namespace parley::messaging {
+
+struct LambdaEndpoint {
+    std::string host;         // DNS name or IP literal (IPv6 without brackets)
+    std::string port;         // "80" when the URL names none
+    std::string base_path;    // "" or "/prefix", no trailing slash
+    std::string host_header;  // Host as sent and signed: host, or host:port when not 80
+};
+
+// Parses http://host[:port][/base-path]. nullopt, with `error` set, for anything else.
+std::optional<LambdaEndpoint> parse_lambda_endpoint(std::string_view url, std::string& error);
+
+// POST target of an Invoke: <base>/2015-03-31/functions/<function ARN, URL-encoded>/invocations.
+std::string invoke_target(const LambdaEndpoint& endpoint, std::string_view function_arn);
+
+// The region of arn:aws:lambda:<region>:<account>:function:<name>[:qualifier] (signing scope);
+// "us-east-1" when the value is not such an ARN.
+std::string lambda_arn_region(std::string_view function_arn);
+
+struct InvokeResult {
+    enum class Outcome { Ok, HttpError, FunctionError, ConnectionError, Timeout };
+    Outcome outcome = Outcome::ConnectionError;
+    unsigned status = 0;
+    std::string body{};    // the function's response (Ok), or the error body
+    std::string detail{};  // what went wrong, for the log
+};
+
+class LambdaInvokeClient {
+  public:
+    LambdaInvokeClient(LambdaEndpoint endpoint, auth::Credentials credentials,
+                       std::size_t loop_count);
+    ~LambdaInvokeClient();
+    LambdaInvokeClient(const LambdaInvokeClient&) = delete;
+    LambdaInvokeClient& operator=(const LambdaInvokeClient&) = delete;
+
+    // Must be called on event loop `loop_index`, whose executor is `ex`. `done` runs exactly
+    // once, on that loop, at the latest when `budget` has passed (then with Timeout).
+    void invoke(const boost::asio::any_io_executor& ex, std::size_t loop_index,
+                std::string_view function_arn, std::string payload,
+                std::chrono::milliseconds budget, std::function<void(InvokeResult)> done);
+
+    const LambdaEndpoint& endpoint() const { return *endpoint_; }
+
+  private:
+    struct Call;
+    struct IdlePool;
+    std::shared_ptr<const LambdaEndpoint> endpoint_;
+    auth::Credentials credentials_;
+    std::vector<std::shared_ptr<IdlePool>> pools_;  // one per loop, touched only on that loop
+};
+
+}  // namespace parley::messaging
