@@ -9,18 +9,6 @@ namespace parley::messaging {
 namespace {
 using model::append_json_string;
 
-void append_attributes(std::string& out, const model::Attributes& attrs) {
-    out += '{';
-    bool first = true;
-    for (const auto& [k, v] : attrs) {
-        if (!first) out += ',';
-        first = false;
-        append_json_string(out, k);
-        out += ':';
-        append_json_string(out, v);
-    }
-    out += '}';
-}
 }  // namespace
 
 std::string message_json(const ChatMessage& m) {
@@ -32,7 +20,7 @@ std::string message_json(const ChatMessage& m) {
     append_json_string(out, m.request_id);
     out += R"(,"Attributes":)";
     if (m.attributes)
-        append_attributes(out, *m.attributes);
+        model::append_json_string_map(out, *m.attributes);
     else
         out += "null";
     out += R"(,"Content":)";
@@ -42,7 +30,7 @@ std::string message_json(const ChatMessage& m) {
     out += R"(,"Sender":{"UserId":)";
     append_json_string(out, m.sender_user_id);
     out += R"(,"Attributes":)";
-    append_attributes(out, m.sender_attributes);
+    model::append_json_string_map(out, m.sender_attributes);
     out += "}}";
     return out;
 }
@@ -57,7 +45,7 @@ std::string event_json(const ChatEvent& e) {
     out += R"(,"EventName":)";
     append_json_string(out, e.event_name);
     out += R"(,"Attributes":)";
-    append_attributes(out, e.attributes);
+    model::append_json_string_map(out, e.attributes);
     out += R"(,"SendTime":)";
     append_json_string(out, model::format_rfc3339_nanos(e.send_time_ns));
     out += '}';

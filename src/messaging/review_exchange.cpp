@@ -10,18 +10,6 @@ namespace {
 using model::append_json_string;
 using model::Value;
 
-void append_attributes(std::string& out, const model::Attributes& attrs) {
-    out += '{';
-    bool first = true;
-    for (const auto& [k, v] : attrs) {
-        if (!first) out += ',';
-        first = false;
-        append_json_string(out, k);
-        out += ':';
-        append_json_string(out, v);
-    }
-    out += '}';
-}
 
 ReviewVerdict invalid(std::string problem) {
     ReviewVerdict v;
@@ -42,9 +30,9 @@ std::string review_request_json(const ChatMessage& message, std::string_view roo
     out += R"(,"RoomArn":)";
     append_json_string(out, room_arn);
     out += R"(,"Attributes":)";
-    append_attributes(out, message.attributes.value_or(model::Attributes{}));
+    model::append_json_string_map(out, message.attributes.value_or(model::Attributes{}));
     out += R"(,"Sender":{"Attributes":)";
-    append_attributes(out, message.sender_attributes);
+    model::append_json_string_map(out, message.sender_attributes);
     out += R"(,"UserId":)";
     append_json_string(out, message.sender_user_id);
     out += R"(,"Ip":)";

@@ -105,6 +105,19 @@ void append_json_string(std::string& out, std::string_view s) {
     out += '"';
 }
 
+void append_json_string_map(std::string& out, const std::map<std::string, std::string>& m) {
+    out += '{';
+    bool first = true;
+    for (const auto& [k, v] : m) {
+        if (!first) out += ',';
+        first = false;
+        append_json_string(out, k);
+        out += ':';
+        append_json_string(out, v);
+    }
+    out += '}';
+}
+
 void append_json(std::string& out, const Value& v) {
     switch (v.kind()) {
         case Value::Kind::Null: out += "null"; break;

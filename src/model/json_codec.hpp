@@ -1,6 +1,7 @@
 #pragma once
 // JSON text <-> Value tree. Parsing never throws on bad input: it returns nullopt and an error
 // message so the caller can answer with a ValidationException / ERROR frame.
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,5 +22,7 @@ JsonParseResult parse_json(std::string_view text, std::size_t max_depth = 32);
 std::string to_json(const Value& v);
 void append_json(std::string& out, const Value& v);
 void append_json_string(std::string& out, std::string_view s);
+// {"k":"v",...} for a string map (attributes), without building a Value tree.
+void append_json_string_map(std::string& out, const std::map<std::string, std::string>& m);
 
 }  // namespace parley::model
