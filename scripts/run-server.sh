@@ -35,7 +35,7 @@ cat <<MSG
   Credentials file (AWS CLI format):     $data_dir/credentials
 
   Try it:
-    export AWS_SHARED_CREDENTIALS_FILE=$data_dir/credentials AWS_REGION=us-east-1
+    export AWS_SHARED_CREDENTIALS_FILE=$data_dir/credentials AWS_DEFAULT_REGION=us-east-1
     aws ivschat create-room --name lobby --endpoint-url http://$api
 
 MSG

@@ -2,6 +2,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -10,6 +11,8 @@
 
 #include "auth/canonical_request.hpp"
 #include "auth/sigv4_signer.hpp"
+#include "messaging/lambda_connection.hpp"
+#include "messaging/lambda_tls_context.hpp"
 
 namespace parley::messaging {
 
@@ -37,12 +40,8 @@ std::optional<LambdaEndpoint> parse_lambda_endpoint(std::string_view url, std::s
     }
     const auto& u = *parsed;
     auto scheme = lower(u.scheme());
-    if (scheme == "https") {
-        error = "https is not supported; use http:// (e.g. a local TLS-terminating proxy)";
-        return std::nullopt;
-    }
-    if (scheme != "http") {
-        error = "the scheme must be http://";
+    if (scheme != "http" && scheme != "https") {
+        error = "the scheme must be http:// or https://";
         return std::nullopt;
     }
     if (u.has_userinfo() || u.has_query() || u.has_fragment()) {
@@ -50,6 +49,8 @@ std::optional<LambdaEndpoint> parse_lambda_endpoint(std::string_view url, std::s
         return std::nullopt;
     }
     LambdaEndpoint e;
+    e.tls = scheme == "https";
+    const std::string default_port = e.tls ? "443" : "80";
     switch (u.host_type()) {
         case boost::urls::host_type::ipv6:
             e.host = u.host_ipv6_address().to_string();
@@ -67,7 +68,7 @@ std::optional<LambdaEndpoint> parse_lambda_endpoint(std::string_view url, std::s
         error = "the URL has no host";
         return std::nullopt;
     }
-    e.port = u.has_port() && !u.port().empty() ? std::string(u.port()) : "80";
+    e.port = u.has_port() && !u.port().empty() ? std::string(u.port()) : default_port;
     if (e.port.find_first_not_of("0123456789") != std::string::npos || e.port.size() > 5 ||
         std::stoul(e.port) == 0 || std::stoul(e.port) > 65535) {
         error = "bad port";
@@ -77,7 +78,7 @@ std::optional<LambdaEndpoint> parse_lambda_endpoint(std::string_view url, std::s
     while (!e.base_path.empty() && e.base_path.back() == '/') e.base_path.pop_back();
     std::string host_part =
         u.host_type() == boost::urls::host_type::ipv6 ? "[" + e.host + "]" : e.host;
-    e.host_header = e.port == "80" ? host_part : host_part + ":" + e.port;
+    e.host_header = e.port == default_port ? host_part : host_part + ":" + e.port;
     return e;
 }
 
@@ -104,52 +105,49 @@ std::string lambda_arn_region(std::string_view function_arn) {
     return "us-east-1";
 }
 
-// Idle keep-alive connections of one loop.
+// Idle keep-alive connections of one loop. Reuse matters twice over for https: a TLS handshake
+// costs extra round trips and CPU, and together with DNS and TCP it can use up much of the
+// 200 ms review budget when the endpoint is far away.
 struct LambdaInvokeClient::IdlePool {
-    std::vector<tcp::socket> idle;
+    std::vector<std::unique_ptr<LambdaConnection>> idle;
 
-    // A connection the server has not closed meanwhile, or nullopt.
-    std::optional<tcp::socket> take() {
+    // A connection the server has not closed meanwhile, or null.
+    std::unique_ptr<LambdaConnection> take() {
         while (!idle.empty()) {
-            tcp::socket s = std::move(idle.back());
+            auto c = std::move(idle.back());
             idle.pop_back();
-            boost::system::error_code ec;
-            s.non_blocking(true, ec);
-            char byte;
-            s.read_some(asio::buffer(&byte, 1), ec);
-            // would_block: nothing to read and not closed. EOF, an error or stray bytes: drop.
-            if (ec == asio::error::would_block || ec == asio::error::try_again) {
-                s.non_blocking(false, ec);
-                if (!ec) return s;
-            }
-            s.close(ec);
+            if (c->idle_and_open()) return c;
+            c->close();
         }
-        return std::nullopt;
+        return nullptr;
     }
 
-    void give_back(tcp::socket s) {
-        if (idle.size() >= kMaxIdlePerLoop || !s.is_open()) return;
-        idle.push_back(std::move(s));
+    void give_back(std::unique_ptr<LambdaConnection> c) {
+        if (idle.size() >= kMaxIdlePerLoop || !c->socket().is_open()) return;
+        idle.push_back(std::move(c));
     }
 };
 
-// One invocation: connect (or reuse), write, read, all under one deadline.
+// One invocation: connect (or reuse), TLS handshake for https, write, read, all under one
+// deadline. Every step is asynchronous on the caller's loop.
 struct LambdaInvokeClient::Call : std::enable_shared_from_this<LambdaInvokeClient::Call> {
     Call(const asio::any_io_executor& ex, std::shared_ptr<const LambdaEndpoint> e,
-         std::shared_ptr<IdlePool> p, std::function<void(InvokeResult)> d)
-        : socket(ex),
-          resolver(ex),
+         std::shared_ptr<asio::ssl::context> t, std::shared_ptr<IdlePool> p,
+         std::function<void(InvokeResult)> d)
+        : resolver(ex),
           timer(ex),
           endpoint(std::move(e)),
+          tls(std::move(t)),
           pool(std::move(p)),
           done(std::move(d)) {}
 
-    tcp::socket socket;
     tcp::resolver resolver;
     asio::steady_timer timer;
     std::shared_ptr<const LambdaEndpoint> endpoint;
-    std::shared_ptr<IdlePool> pool;  // null: the loop index was unknown, do not pool
+    std::shared_ptr<asio::ssl::context> tls;  // null for http
+    std::shared_ptr<IdlePool> pool;           // null: the loop index was unknown, do not pool
     std::function<void(InvokeResult)> done;
+    std::unique_ptr<LambdaConnection> conn;
     http::request<http::string_body> request;
     beast::flat_buffer buffer;
     std::optional<http::response_parser<http::string_body>> parser;
@@ -165,8 +163,8 @@ struct LambdaInvokeClient::Call : std::enable_shared_from_this<LambdaInvokeClien
                           .detail = "no answer within the time budget"});
         });
         if (pool) {
-            if (auto s = pool->take()) {
-                socket = std::move(*s);
+            if (auto c = pool->take()) {
+                conn = std::move(c);
                 reused = true;
                 return send();
             }
@@ -175,23 +173,26 @@ struct LambdaInvokeClient::Call : std::enable_shared_from_this<LambdaInvokeClien
     }
 
     void connect() {
+        conn = std::make_unique<LambdaConnection>(timer.get_executor(), tls);
         boost::system::error_code ec;
         auto address = asio::ip::make_address(endpoint->host, ec);
         if (!ec) {
             auto port = static_cast<unsigned short>(std::stoul(endpoint->port));
-            socket.async_connect(tcp::endpoint(address, port),
-                                 [self = shared_from_this()](const boost::system::error_code& ec) {
-                                     self->on_connected(ec);
-                                 });
+            conn->socket().async_connect(
+                tcp::endpoint(address, port),
+                [self = shared_from_this()](const boost::system::error_code& ec) {
+                    self->on_connected(ec);
+                });
             return;
         }
+        // getaddrinfo runs on Asio's resolver thread, never on the event loop.
         resolver.async_resolve(
             endpoint->host, endpoint->port,
             [self = shared_from_this()](const boost::system::error_code& ec,
                                         const tcp::resolver::results_type& results) {
                 if (self->finished) return;
                 if (ec) return self->fail(ec, "cannot resolve " + self->endpoint->host);
-                asio::async_connect(self->socket, results,
+                asio::async_connect(self->conn->socket(), results,
                                     [self](const boost::system::error_code& ec,
                                            const tcp::endpoint&) { self->on_connected(ec); });
             });
@@ -201,7 +202,21 @@ struct LambdaInvokeClient::Call : std::enable_shared_from_this<LambdaInvokeClien
         if (finished) return;
         if (ec) return fail(ec, "cannot connect to " + endpoint->host_header);
         boost::system::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
+        conn->socket().set_option(tcp::no_delay(true), ignored);
+        if (!conn->uses_tls()) return send();
+        conn->async_handshake(endpoint->host,
+                              [self = shared_from_this()](const boost::system::error_code& ec) {
+                                  self->on_handshake(ec);
+                              });
+    }
+
+    void on_handshake(const boost::system::error_code& ec) {
+        if (finished) return;
+        if (ec) {
+            auto problem = conn->verify_problem();
+            return fail(ec, "TLS handshake with " + endpoint->host_header + " failed" +
+                                (problem.empty() ? "" : " (" + problem + ")"));
+        }
         send();
     }
 
@@ -210,19 +225,23 @@ struct LambdaInvokeClient::Call : std::enable_shared_from_this<LambdaInvokeClien
         parser.emplace();
         parser->body_limit(kMaxResponseBytes);
         parser->header_limit(16 * 1024);
-        http::async_write(
-            socket, request,
-            [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-                if (self->finished) return;
-                if (ec) return self->fail(ec, "sending the request failed");
-                self->read();
-            });
+        conn->visit([this](auto& stream) {
+            http::async_write(
+                stream, request,
+                [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                    if (self->finished) return;
+                    if (ec) return self->fail(ec, "sending the request failed");
+                    self->read();
+                });
+        });
     }
 
     void read() {
-        http::async_read(socket, buffer, *parser,
-                         [self = shared_from_this()](const boost::system::error_code& ec,
-                                                     std::size_t) { self->on_read(ec); });
+        conn->visit([this](auto& stream) {
+            http::async_read(stream, buffer, *parser,
+                             [self = shared_from_this()](const boost::system::error_code& ec,
+                                                         std::size_t) { self->on_read(ec); });
+        });
     }
 
     void on_read(const boost::system::error_code& ec) {
@@ -242,7 +261,8 @@ struct LambdaInvokeClient::Call : std::enable_shared_from_this<LambdaInvokeClien
         } else {
             r.outcome = InvokeResult::Outcome::Ok;
         }
-        if (pool && res.keep_alive() && buffer.size() == 0) pool->give_back(std::move(socket));
+        if (pool && res.keep_alive() && buffer.size() == 0 && !conn->has_unread_input())
+            pool->give_back(std::move(conn));
         finish(std::move(r));
     }
 
@@ -252,9 +272,7 @@ struct LambdaInvokeClient::Call : std::enable_shared_from_this<LambdaInvokeClien
         if (reused && !retried && !(parser && parser->got_some())) {
             retried = true;
             reused = false;
-            boost::system::error_code ignored;
-            socket.close(ignored);
-            socket = tcp::socket(timer.get_executor());
+            conn->close();
             return connect();
         }
         finish({.outcome = InvokeResult::Outcome::ConnectionError,
@@ -266,17 +284,18 @@ struct LambdaInvokeClient::Call : std::enable_shared_from_this<LambdaInvokeClien
         finished = true;
         timer.cancel();
         resolver.cancel();
-        boost::system::error_code ignored;
-        if (socket.is_open()) socket.close(ignored);  // not pooled: never reuse a half-read socket
+        if (conn) conn->close();  // not pooled: never reuse a half-read connection
         auto cb = std::move(done);
         if (cb) cb(std::move(r));
     }
 };
 
 LambdaInvokeClient::LambdaInvokeClient(LambdaEndpoint endpoint, auth::Credentials credentials,
-                                       std::size_t loop_count)
+                                       std::size_t loop_count,
+                                       std::shared_ptr<asio::ssl::context> tls)
     : endpoint_(std::make_shared<const LambdaEndpoint>(std::move(endpoint))),
       credentials_(std::move(credentials)) {
+    if (endpoint_->tls) tls_ = tls ? std::move(tls) : make_lambda_tls_context("");
     for (std::size_t i = 0; i < loop_count; ++i) pools_.push_back(std::make_shared<IdlePool>());
 }
 
@@ -287,7 +306,7 @@ void LambdaInvokeClient::invoke(const asio::any_io_executor& ex, std::size_t loo
                                 std::chrono::milliseconds budget,
                                 std::function<void(InvokeResult)> done) {
     auto pool = loop_index < pools_.size() ? pools_[loop_index] : nullptr;
-    auto call = std::make_shared<Call>(ex, endpoint_, std::move(pool), std::move(done));
+    auto call = std::make_shared<Call>(ex, endpoint_, tls_, std::move(pool), std::move(done));
     const std::string target = invoke_target(*endpoint_, function_arn);
     auto& req = call->request;
     req.method(http::verb::post);

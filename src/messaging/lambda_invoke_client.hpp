@@ -1,9 +1,9 @@
 #pragma once
 // A small HTTP/1.1 client for the AWS Lambda Invoke API (synchronous "RequestResponse" calls),
 // run on the caller's event loop: SigV4-signed POSTs, a hard time budget per call, and idle
-// keep-alive connections pooled per loop so a review rarely pays for a TCP handshake.
-// Plain http:// only (no TLS): point it at the Lambda Runtime Interface Emulator, a local
-// Lambda-compatible service, or a TLS-terminating proxy in front of AWS Lambda.
+// keep-alive connections pooled per loop so a review rarely pays for a TCP (and TLS) handshake.
+// https:// reaches AWS Lambda itself (certificates verified); http:// suits the Lambda Runtime
+// Interface Emulator or a local Lambda-compatible service.
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <functional>
@@ -15,16 +15,21 @@
 
 #include "auth/credential_store.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace parley::messaging {
 
 struct LambdaEndpoint {
+    bool tls = false;         // https://
     std::string host;         // DNS name or IP literal (IPv6 without brackets)
-    std::string port;         // "80" when the URL names none
+    std::string port;         // "80" (http) or "443" (https) when the URL names none
     std::string base_path;    // "" or "/prefix", no trailing slash
-    std::string host_header;  // Host as sent and signed: host, or host:port when not 80
+    std::string host_header;  // Host as sent and signed: host, or host:port when not the default
 };
 
-// Parses http://host[:port][/base-path]. nullopt, with `error` set, for anything else.
+// Parses http[s]://host[:port][/base-path]. nullopt, with `error` set, for anything else.
 std::optional<LambdaEndpoint> parse_lambda_endpoint(std::string_view url, std::string& error);
 
 // POST target of an Invoke: <base>/2015-03-31/functions/<function ARN, URL-encoded>/invocations.
@@ -44,8 +49,11 @@ struct InvokeResult {
 
 class LambdaInvokeClient {
   public:
+    // tls: the context for an https endpoint (see make_lambda_tls_context); null means the
+    // system trust store only. Ignored for http.
     LambdaInvokeClient(LambdaEndpoint endpoint, auth::Credentials credentials,
-                       std::size_t loop_count);
+                       std::size_t loop_count,
+                       std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
     ~LambdaInvokeClient();
     LambdaInvokeClient(const LambdaInvokeClient&) = delete;
     LambdaInvokeClient& operator=(const LambdaInvokeClient&) = delete;
@@ -63,7 +71,8 @@ class LambdaInvokeClient {
     struct IdlePool;
     std::shared_ptr<const LambdaEndpoint> endpoint_;
     auth::Credentials credentials_;
-    std::vector<std::shared_ptr<IdlePool>> pools_;  // one per loop, touched only on that loop
+    std::shared_ptr<boost::asio::ssl::context> tls_;  // null for http
+    std::vector<std::shared_ptr<IdlePool>> pools_;    // one per loop, touched only on that loop
 };
 
 }  // namespace parley::messaging

@@ -3,9 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <stdexcept>
 
 #include "messaging/chat_session.hpp"
+#include "messaging/lambda_tls_context.hpp"
 #include "messaging/review_exchange.hpp"
 #include "model/clock_format.hpp"
 
@@ -32,15 +34,26 @@ void reject(const std::shared_ptr<ChatSession>& sender, const ChatMessage& m, st
 }  // namespace
 
 LambdaMessageReviewer::LambdaMessageReviewer(const std::string& endpoint_url,
+                                             const std::string& ca_file,
                                              auth::Credentials credentials, std::size_t loop_count,
                                              EdgeMetrics& metrics, std::chrono::milliseconds budget)
     : metrics_(metrics), budget_(budget) {
-    if (endpoint_url.empty()) return;
+    if (endpoint_url.empty()) {
+        if (!ca_file.empty()) spdlog::warn("--lambda-ca-file is ignored without --lambda-endpoint");
+        return;
+    }
     std::string error;
     auto endpoint = parse_lambda_endpoint(endpoint_url, error);
     if (!endpoint) throw std::invalid_argument("--lambda-endpoint " + endpoint_url + ": " + error);
+    // One TLS context for every connection of every loop: trust store and settings load once.
+    std::shared_ptr<asio::ssl::context> tls;
+    if (endpoint->tls)
+        tls = make_lambda_tls_context(ca_file);
+    else if (!ca_file.empty())
+        spdlog::warn("--lambda-ca-file is ignored: --lambda-endpoint {} is not https",
+                     endpoint_url);
     client_ = std::make_unique<LambdaInvokeClient>(std::move(*endpoint), std::move(credentials),
-                                                   loop_count);
+                                                   loop_count, std::move(tls));
 }
 
 LambdaMessageReviewer::~LambdaMessageReviewer() = default;

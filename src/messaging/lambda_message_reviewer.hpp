@@ -21,10 +21,11 @@ class LambdaMessageReviewer : public MessageReviewer {
     static constexpr std::chrono::milliseconds kReviewBudget{200};  // service quota, fixed
 
     // endpoint_url empty: no handler can be reached, so every review applies the room's
-    // fallbackResult (logged once). A bad URL throws std::invalid_argument.
-    LambdaMessageReviewer(const std::string& endpoint_url, auth::Credentials credentials,
-                          std::size_t loop_count, EdgeMetrics& metrics,
-                          std::chrono::milliseconds budget = kReviewBudget);
+    // fallbackResult (logged once). ca_file: extra trusted CAs (PEM) for an https endpoint, on
+    // top of the system trust store. A bad URL or CA file throws std::invalid_argument.
+    LambdaMessageReviewer(const std::string& endpoint_url, const std::string& ca_file,
+                          auth::Credentials credentials, std::size_t loop_count,
+                          EdgeMetrics& metrics, std::chrono::milliseconds budget = kReviewBudget);
     ~LambdaMessageReviewer() override;
 
     void review(const RoomPtr& room, ChatMessage message, const std::string& sender_ip,

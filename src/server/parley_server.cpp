@@ -121,10 +121,10 @@ void ParleyServer::start() {
     p.loops = std::make_unique<EventLoopPool>(threads);
 
     // Always installed: without --lambda-endpoint it applies each room's fallbackResult. Made
-    // before the hub, so a bad endpoint URL fails the start quickly.
+    // before the hub, so a bad endpoint URL or CA file fails the start quickly.
     p.reviewer = std::make_unique<messaging::LambdaMessageReviewer>(
-        config_.lambda_endpoint, lambda_credentials(creds.credentials), p.loops->size(),
-        p.edge_metrics);
+        config_.lambda_endpoint, config_.lambda_ca_file, lambda_credentials(creds.credentials),
+        p.loops->size(), p.edge_metrics);
     p.edge = std::make_unique<messaging::EdgeContext>(messaging::EdgeContext{
         .settings = {.max_frame_bytes = config_.max_frame_bytes,
                      .max_outbound_bytes = config_.max_outbound_bytes,
@@ -181,7 +181,10 @@ void ParleyServer::start() {
         spdlog::info(
             "no --lambda-endpoint: rooms with a message review handler get its fallbackResult");
     else
-        spdlog::info("message review handlers invoked at {}", config_.lambda_endpoint);
+        spdlog::info("message review handlers invoked at {}{}", config_.lambda_endpoint,
+                     config_.lambda_ca_file.empty()
+                         ? ""
+                         : " (also trusting the CAs in " + config_.lambda_ca_file + ")");
     if (creds.source == LoadedCredentials::Source::Generated)
         spdlog::info("generated API credentials in {}: access key id {} secret access key {}",
                      (config_.data_dir / "credentials").string(),

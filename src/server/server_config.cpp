@@ -91,13 +91,19 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{16} * 1024, std::size_t{1} << 30));
     app.add_option("--lambda-endpoint", out.lambda_endpoint,
-                   "Base URL (http://HOST[:PORT][/PATH]) of a Lambda Invoke API (AWS Lambda "
-                   "behind a TLS proxy, the Lambda Runtime Interface Emulator, or any compatible "
-                   "service) called for rooms with a messageReviewHandler: POST "
-                   "/2015-03-31/functions/<function ARN>/invocations, SigV4-signed (service "
-                   "lambda, region of the ARN) with PARLEY_LAMBDA_ACCESS_KEY_ID / "
-                   "PARLEY_LAMBDA_SECRET_ACCESS_KEY, else the API credentials. 200 ms budget. "
-                   "Unset: such rooms get their fallbackResult for every message");
+                   "Base URL (http[s]://HOST[:PORT][/PATH]) of a Lambda Invoke API (AWS Lambda "
+                   "itself, e.g. https://lambda.us-east-1.amazonaws.com, the Lambda Runtime "
+                   "Interface Emulator, or any compatible service) called for rooms with a "
+                   "messageReviewHandler: POST /2015-03-31/functions/<function ARN>/invocations, "
+                   "SigV4-signed (service lambda, region of the ARN) with "
+                   "PARLEY_LAMBDA_ACCESS_KEY_ID / PARLEY_LAMBDA_SECRET_ACCESS_KEY, else the API "
+                   "credentials. 200 ms budget. https certificates are verified against the "
+                   "system trust store (and --lambda-ca-file). Unset: such rooms get their "
+                   "fallbackResult for every message");
+    app.add_option("--lambda-ca-file", out.lambda_ca_file,
+                   "PEM file of extra CA certificates trusted for an https --lambda-endpoint "
+                   "(a private endpoint or a self-signed certificate), on top of the system "
+                   "trust store");
     app.add_option("--chatlog-dir", chatlog_dir,
                    "Where chat-logging destinations are written (default <data-dir>/chatlogs): "
                    "s3/<bucket>/AWSLogs/... (.log.gz objects), "

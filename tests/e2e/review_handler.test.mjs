@@ -297,6 +297,6 @@ test('PARLEY_LAMBDA_ACCESS_KEY_ID / PARLEY_LAMBDA_SECRET_ACCESS_KEY sign the inv
 });
 
 test('a bad --lambda-endpoint stops parleyd at start-up with a clear message', async () => {
-  await assert.rejects(startParley({ args: ['--lambda-endpoint', 'https://lambda.us-east-1.amazonaws.com'] }),
-    /https is not supported/);
+  await assert.rejects(startParley({ args: ['--lambda-endpoint', 'ftp://lambda.us-east-1.amazonaws.com'] }),
+    /--lambda-endpoint ftp:\/\/lambda\.us-east-1\.amazonaws\.com: the scheme must be http:\/\/ or https:\/\//);
 });

@@ -42,10 +42,36 @@ TEST(LambdaEndpoint, ParsesHttpUrls) {
     EXPECT_EQ(e->host_header, "[::1]:8080");
 }
 
+TEST(LambdaEndpoint, ParsesHttpsUrls) {
+    std::string error;
+    auto e = parse_lambda_endpoint("https://lambda.us-east-1.amazonaws.com", error);
+    ASSERT_TRUE(e) << error;
+    EXPECT_TRUE(e->tls);
+    EXPECT_EQ(e->host, "lambda.us-east-1.amazonaws.com");
+    EXPECT_EQ(e->port, "443");
+    EXPECT_EQ(e->host_header, "lambda.us-east-1.amazonaws.com");
+
+    e = parse_lambda_endpoint("HTTPS://127.0.0.1:8443/base", error);
+    ASSERT_TRUE(e) << error;
+    EXPECT_TRUE(e->tls);
+    EXPECT_EQ(e->port, "8443");
+    EXPECT_EQ(e->base_path, "/base");
+    EXPECT_EQ(e->host_header, "127.0.0.1:8443");
+
+    // The default port of the other scheme is not left out of Host.
+    e = parse_lambda_endpoint("https://h:80", error);
+    ASSERT_TRUE(e) << error;
+    EXPECT_EQ(e->host_header, "h:80");
+    e = parse_lambda_endpoint("http://h:443", error);
+    ASSERT_TRUE(e) << error;
+    EXPECT_FALSE(e->tls);
+    EXPECT_EQ(e->host_header, "h:443");
+}
+
 TEST(LambdaEndpoint, RefusesWhatItCannotCall) {
     std::string error;
-    for (auto url : {"", "127.0.0.1:9001", "https://lambda.us-east-1.amazonaws.com", "ftp://x",
-                     "http://", "http://h:0", "http://h:99999", "http://u:p@h", "http://h/?q=1"}) {
+    for (auto url : {"", "127.0.0.1:9001", "ftp://x", "ws://h", "http://", "https://", "http://h:0",
+                     "http://h:99999", "http://u:p@h", "http://h/?q=1", "https://h#f"}) {
         error.clear();
         EXPECT_FALSE(parse_lambda_endpoint(url, error)) << url;
         EXPECT_FALSE(error.empty()) << url;
