@@ -90,6 +90,9 @@ export async function startParley(options = {}) {
       const status = await Promise.race([exited, timeout]);
       clearTimeout(timer);
       if (status === null) { child.kill('SIGKILL'); await exited; }
+      // Against a sanitizer build (PARLEYD=build-asan/parleyd) any finding fails the test.
+      const findings = log.split('\n').filter((l) => /AddressSanitizer|LeakSanitizer|runtime error:/.test(l));
+      if (findings.length) throw new Error(`sanitizer findings in parleyd:\n${log.slice(-8000)}`);
       if (!keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
       return status;
     },
