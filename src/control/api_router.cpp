@@ -5,6 +5,7 @@
 #include <array>
 #include <openssl/rand.h>
 
+#include "auth/canonical_request.hpp"
 #include "control/operations.hpp"
 #include "control/request_metrics.hpp"
 #include "model/api_error.hpp"
@@ -130,10 +131,15 @@ ApiResponse ApiRouter::error_response(const ApiError& e) {
 
 ApiResponse ApiRouter::handle(const auth::HttpRequestView& req) {
     std::string request_id = new_request_id();
-    std::string_view target = req.target;
-    std::string_view path = target.substr(0, target.find('?'));
-    std::string_view query =
-        target.find('?') == std::string_view::npos ? std::string_view{} : target.substr(target.find('?') + 1);
+    // Route on exactly the path the signature covers (the verifier's view of the target): an
+    // absolute-form target, dot segments or a fragment must not name another operation.
+    auto target = auth::split_target(req.target);
+    // Origin-form starts with '/'; an absolute-form target without a path means "/".
+    const bool origin_form = target.path.empty() || target.path.front() == '/';
+    std::string normalized = origin_form ? auth::remove_dot_segments(target.path) : "";
+    if (normalized.empty()) normalized = "/";
+    std::string_view path = normalized;
+    std::string_view query = target.query;
 
     if (req.method == "GET" && path == "/healthz") {
         ApiResponse r;
@@ -154,6 +160,8 @@ ApiResponse ApiRouter::handle(const auth::HttpRequestView& req) {
     std::string_view op_name = "Unknown";
     ApiResponse resp;
     try {
+        if (!origin_form)
+            throw ApiError("BadRequestException", 400, "The request target must start with '/'");
         verifier_.verify(req, model::now_millis() / 1000);
 
         const Route* route = nullptr;

@@ -12,7 +12,10 @@ namespace asio = boost::asio;
 
 HttpListener::HttpListener(asio::io_context& accept_ctx, const asio::ip::tcp::endpoint& ep,
                            ExecutorSource next_executor, ApiRouter& router)
-    : acceptor_(accept_ctx), next_executor_(std::move(next_executor)), router_(router) {
+    : acceptor_(accept_ctx),
+      next_executor_(std::move(next_executor)),
+      router_(router),
+      retry_timer_(accept_ctx) {
     acceptor_.open(ep.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(ep);
@@ -24,6 +27,7 @@ void HttpListener::start() { do_accept(); }
 void HttpListener::stop() {
     boost::system::error_code ec;
     acceptor_.close(ec);
+    retry_timer_.cancel();
 }
 
 void HttpListener::do_accept() {
@@ -31,14 +35,24 @@ void HttpListener::do_accept() {
         asio::make_strand(next_executor_()),
         [self = shared_from_this()](boost::system::error_code ec, asio::ip::tcp::socket socket) {
             if (ec == asio::error::operation_aborted) return;
-            if (ec) {
-                spdlog::warn("control accept failed: {}", ec.message());
-            } else {
-                socket.set_option(asio::ip::tcp::no_delay(true), ec);
-                std::make_shared<HttpSession>(std::move(socket), self->router_)->run();
-            }
-            self->do_accept();
+            if (ec) return self->retry_accept_later(ec);
+            self->accept_failing_ = false;
+            self->do_accept();  // first: should what follows throw, the door stays open
+            socket.set_option(asio::ip::tcp::no_delay(true), ec);
+            std::make_shared<HttpSession>(std::move(socket), self->router_)->run();
         });
+}
+
+// Out of descriptors (EMFILE) and the like: the pending connection stays queued, so accepting
+// again at once fails again at once; back off instead of spinning and flooding the log.
+void HttpListener::retry_accept_later(const boost::system::error_code& ec) {
+    if (!accept_failing_)
+        spdlog::warn("control accept failed: {} (retrying every 100 ms)", ec.message());
+    accept_failing_ = true;
+    retry_timer_.expires_after(std::chrono::milliseconds(100));
+    retry_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
+        if (!e) self->do_accept();
+    });
 }
 
 }  // namespace parley::control

@@ -2,6 +2,7 @@
 // Accepts control-door connections and starts an HttpSession for each, spreading them over
 // the server's event loops.
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
 
@@ -21,10 +22,13 @@ public:
 
 private:
     void do_accept();
+    void retry_accept_later(const boost::system::error_code& ec);
 
     boost::asio::ip::tcp::acceptor acceptor_;
     ExecutorSource next_executor_;
     ApiRouter& router_;
+    boost::asio::steady_timer retry_timer_;
+    bool accept_failing_ = false;  // warn once per run of failures, not once per retry
 };
 
 }  // namespace parley::control

@@ -54,6 +54,14 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     }
 
     auto& req = parser_->get();
+    if (req.find(http::field::transfer_encoding) != req.end() && !parser_->chunked()) {
+        // RFC 9112 6.3: without a final "chunked" the body length is unknowable. Beast reads such
+        // a request as body-less, so its body would be parsed as the next request (smuggling).
+        return send(ApiRouter::error_response(model::ApiError(
+                        "BadRequestException", 400,
+                        "Malformed HTTP request: Transfer-Encoding must end with chunked")),
+                    false);
+    }
     auth::HttpRequestView view;
     view.method = req.method_string();
     view.target = req.target();
@@ -76,6 +84,8 @@ void HttpSession::send(ApiResponse&& api, bool keep_alive) {
     response_.keep_alive(keep_alive);
     response_.prepare_payload();
     bool close = !keep_alive;
+    // A fresh deadline for the write: the read's may be nearly spent.
+    stream_.expires_after(kIdleTimeout);
     http::async_write(stream_, response_,
                       beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), close));
 }
@@ -97,11 +107,12 @@ void HttpSession::do_close() {
 void HttpSession::linger_close() {
     do_close();
     stream_.expires_after(kLingerTimeout);
+    discard_buffer_ = std::make_unique<std::array<char, 16 * 1024>>();
     discard_input();
 }
 
 void HttpSession::discard_input() {
-    stream_.async_read_some(asio::buffer(discard_buffer_),
+    stream_.async_read_some(asio::buffer(*discard_buffer_),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                                 self->discarded_bytes_ += n;
                                 if (ec || self->discarded_bytes_ > kMaxLingerBytes)

@@ -33,7 +33,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     boost::beast::http::response<boost::beast::http::string_body> response_;
     ApiRouter& router_;
-    std::array<char, 16 * 1024> discard_buffer_{};
+    // Only a closing connection needs it: idle keep-alive connections must stay small.
+    std::unique_ptr<std::array<char, 16 * 1024>> discard_buffer_;
     std::size_t discarded_bytes_ = 0;
 };
 

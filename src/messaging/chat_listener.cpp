@@ -35,16 +35,19 @@ void ChatListener::do_accept() {
             if (ec == asio::error::operation_aborted) return;
             if (ec) {
                 // Out of descriptors and the like: back off instead of spinning.
-                spdlog::warn("chat accept failed: {}", ec.message());
+                if (!self->accept_failing_)
+                    spdlog::warn("chat accept failed: {} (retrying every 100 ms)", ec.message());
+                self->accept_failing_ = true;
                 self->retry_timer_.expires_after(std::chrono::milliseconds(100));
                 self->retry_timer_.async_wait([self](const boost::system::error_code& e) {
                     if (!e) self->do_accept();
                 });
                 return;
             }
+            self->accept_failing_ = false;
+            self->do_accept();  // first: should what follows throw, the door stays open
             auto session = std::make_shared<ChatSession>(std::move(socket), self->ctx_, loop);
             asio::post(self->hub_.loop(loop), [session] { session->start(); });
-            self->do_accept();
         });
 }
 

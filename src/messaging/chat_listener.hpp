@@ -26,6 +26,7 @@ private:
     RoomHub& hub_;
     std::atomic<std::size_t> next_loop_{0};
     boost::asio::steady_timer retry_timer_;
+    bool accept_failing_ = false;  // warn once per run of failures, not once per retry
 };
 
 }  // namespace parley::messaging

@@ -202,8 +202,11 @@ void ChatSession::accept_handshake(std::string_view accept_key, std::string_view
     handshake_.reset();  // the per-connection handshake buffers are not kept
     boost::system::error_code ec;
     socket_.non_blocking(true, ec);
+    // A DeleteRoom between the catalog look-up above and join() saw no member here to close.
+    if (!ctx_.rooms.find(room_id_)) close_after_flush(1000, "Room deleted");
     if (!early.empty()) consume(reinterpret_cast<const std::uint8_t*>(early.data()), early.size());
-    if (state_ == State::Open) wait_readable();
+    // Closing (a close frame came with the upgrade) still reads, to see the peer's EOF.
+    if (state_ != State::Closed) wait_readable();
 }
 
 // ---- reading ---------------------------------------------------------------------------------

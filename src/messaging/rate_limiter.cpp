@@ -29,4 +29,15 @@ void RoomRateLimiter::forget(const std::string& room_id) {
     buckets_.erase(room_id);
 }
 
+std::size_t RoomRateLimiter::sweep_idle(std::int64_t now_ns) {
+    std::lock_guard lock(mutex_);
+    return std::erase_if(
+        buckets_, [now_ns](const auto& entry) { return entry.second.idle_since_a_second(now_ns); });
+}
+
+std::size_t RoomRateLimiter::size() const {
+    std::lock_guard lock(mutex_);
+    return buckets_.size();
+}
+
 }  // namespace parley::messaging

@@ -192,12 +192,15 @@ void RoomHub::schedule_tick(std::size_t i) {
     shard.tick_timer->expires_after(std::chrono::seconds(1));
     shard.tick_timer->async_wait([this, i](const boost::system::error_code& ec) {
         if (ec) return;
+        // Re-armed first: should a session's tick throw, the loop's other sessions keep their
+        // deadlines (handshake, idle, linger), or they would never be closed.
+        schedule_tick(i);
         auto& shard = *shards_[i];
         auto now = model::now_millis();
         std::vector<SessionPtr> all(shard.sessions.begin(), shard.sessions.end());
         for (auto& s : all) s->tick(now);
         ctx_.replay_guard.sweep(now);
-        schedule_tick(i);
+        if (i == 0) ctx_.room_rates.sweep_idle(model::now_nanos());  // shared by all loops
     });
 }
 

@@ -14,6 +14,8 @@ public:
     ~EventLoopPool();
     void start();
     void stop();  // stops every loop and joins the threads
+    // Between start() and stop().
+    bool running() const { return !threads_.empty(); }
     boost::asio::io_context& loop(std::size_t i) { return *loops_[i]; }
     std::size_t size() const { return loops_.size(); }
     boost::asio::io_context& next();  // round robin

@@ -167,7 +167,17 @@ void ParleyServer::start() {
     p.chat_listener->start();
     p.hub->start_ticks();
     p.loops->start();
-    p.accept_thread = std::thread([&p] { p.accept_ctx.run(); });
+    p.accept_thread = std::thread([&p] {
+        for (;;) {
+            try {
+                p.accept_ctx.run();
+                return;
+            } catch (const std::exception& e) {
+                // As on the event loops: an escaped exception must not std::terminate the server.
+                spdlog::error("accept loop caught an exception: {}", e.what());
+            }
+        }
+    });
     p.router->set_ready(true);
 
     auto api_ep = p.api_listener->local_endpoint();
@@ -240,13 +250,15 @@ void ParleyServer::stop() {
     if (p.api_listener) asio::post(p.accept_ctx, [l = p.api_listener] { l->stop(); });
     if (p.chat_listener) asio::post(p.accept_ctx, [l = p.chat_listener] { l->stop(); });
     if (p.key_timer) asio::post(p.accept_ctx, [t = p.key_timer.get()] { t->cancel(); });
-    // Clients see a proper close (1001 going away) rather than a dropped socket.
-    if (p.hub && p.loops) p.hub->shutdown(1001, "Server shutting down");
-    // Everything published so far is written (and fsync'd) before the loops go away.
-    if (p.chat_logger) p.chat_logger->stop();
+    // Clients see a proper close (1001 going away) rather than a dropped socket. Only once the
+    // loops run: after a failed start nothing would run the closes, and each wait would time out.
+    if (p.hub && p.loops && p.loops->running()) p.hub->shutdown(1001, "Server shutting down");
     p.accept_ctx.stop();
     if (p.accept_thread.joinable()) p.accept_thread.join();
     if (p.loops) p.loops->stop();
+    // After the loops have stopped nothing publishes any more: everything, including deliveries
+    // that raced the shutdown, is written (and fsync'd) now.
+    if (p.chat_logger) p.chat_logger->stop();
     // Teardown order: first what holds sockets and timers of the loops (the reviewer's idle
     // connections, the hub's sessions and tick timers), then the loops themselves, whose pending
     // handlers still own sessions; those sessions count themselves out of edge_metrics, which
