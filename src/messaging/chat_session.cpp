@@ -298,7 +298,7 @@ void ChatSession::on_text(std::string& payload) {
     if (*action == "SEND_MESSAGE") return on_send_message(req, request_id);
     if (*action == "DELETE_MESSAGE") return on_delete_message(req, request_id);
     if (*action == "DISCONNECT_USER") return on_disconnect_user(req, request_id);
-    send_error(model::new_id(), request_id, 400, "Unsupported Action: " + action->substr(0, 64));
+    send_error(model::new_id(), request_id, 400, "Unsupported Action: " + std::string(utf8_prefix(*action, 64)));
 }
 
 void ChatSession::on_send_message(const Value& req, const std::string& request_id) {

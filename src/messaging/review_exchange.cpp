@@ -77,7 +77,7 @@ ReviewVerdict parse_review_response(std::string_view body, int maximum_message_l
     }
     if (result->as_string() != "ALLOW")
         return invalid("ReviewResult must be ALLOW or DENY, got \"" +
-                       result->as_string().substr(0, 32) + "\"");
+                       std::string(utf8_prefix(result->as_string(), 32)) + "\"");
 
     const Value* content = doc.find("Content");
     if (!content || content->kind() != Value::Kind::String)
@@ -98,7 +98,7 @@ std::string denied_message_text(std::string_view reason) {
     std::string text = "Message rejected during message review";
     if (!reason.empty()) {
         text += ": ";
-        text += reason.substr(0, 256);
+        text += utf8_prefix(reason, 256);
     }
     return text;
 }

@@ -14,6 +14,9 @@ bool is_valid_utf8(std::string_view s);
 // Number of code points in `s`, counting every byte that is not a continuation byte. Exact for
 // valid UTF-8 (check with is_valid_utf8 first); never reads out of bounds on any input.
 std::size_t utf8_code_points(std::string_view s);
+// At most max_bytes of s, cut before a continuation byte so no character is split (for quoting
+// client text in error messages).
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
 
 // Streaming form of is_valid_utf8: the input may be cut anywhere, even inside a sequence, so a
 // fragmented text message is checked as its pieces arrive and rejected at the first bad byte.

@@ -12,7 +12,19 @@ std::tm utc(std::int64_t secs) {
     gmtime_r(&t, &tm);
     return tm;
 }
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b) < 0 ? 1 : 0); }
+// t as whole units of `per` (rounded down) plus a rest in [0, per). Computing the rest as
+// t - whole * per would overflow for times near INT64_MIN.
+struct FloorSplit {
+    std::int64_t whole, rest;
+};
+FloorSplit floor_split(std::int64_t t, std::int64_t per) {
+    FloorSplit s{t / per, t % per};
+    if (s.rest < 0) {
+        s.rest += per;
+        --s.whole;
+    }
+    return s;
+}
 constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
@@ -29,18 +41,18 @@ std::int64_t now_nanos() {
 }
 
 std::string format_iso8601_millis(std::int64_t ms) {
-    std::int64_t secs = floor_div(ms, 1000);
+    const auto [secs, millis] = floor_split(ms, 1000);
     auto tm = utc(secs);
     char buf[96];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(ms - secs * 1000));
+                  static_cast<int>(millis));
     return buf;
 }
 
 std::string format_rfc3339_nanos(std::int64_t ns) {
-    std::int64_t secs = floor_div(ns, 1000000000);
-    auto frac = static_cast<long>(ns - secs * 1000000000);
+    const auto [secs, nanos] = floor_split(ns, 1000000000);
+    const auto frac = static_cast<long>(nanos);
     auto tm = utc(secs);
     char buf[96];
     int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,

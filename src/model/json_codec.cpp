@@ -81,9 +81,58 @@ JsonParseResult parse_json(std::string_view text, std::size_t max_depth) {
     return r;
 }
 
+namespace {
+// Length of the well-formed UTF-8 sequence at the start of `s` (Unicode Table 3-7), or 0 if
+// it is ill-formed; *bad_len is then the length of the maximal subpart to replace.
+std::size_t utf8_sequence(std::string_view s, std::size_t* bad_len) {
+    const auto b0 = static_cast<unsigned char>(s[0]);
+    std::size_t need;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+        need = 1;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        need = 2;
+        if (b0 == 0xE0) lo = 0xA0;
+        if (b0 == 0xED) hi = 0x9F;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        need = 3;
+        if (b0 == 0xF0) lo = 0x90;
+        if (b0 == 0xF4) hi = 0x8F;
+    } else {
+        *bad_len = 1;
+        return 0;
+    }
+    for (std::size_t k = 1; k <= need; ++k) {
+        if (k >= s.size() || static_cast<unsigned char>(s[k]) < lo ||
+            static_cast<unsigned char>(s[k]) > hi) {
+            *bad_len = k;
+            return 0;
+        }
+        lo = 0x80, hi = 0xBF;
+    }
+    return need + 1;
+}
+}  // namespace
+
+// Ill-formed UTF-8 becomes U+FFFD (one per maximal subpart, as browsers decode): some strings
+// we echo come from raw HTTP bytes (header values, paths), and JSON text must be valid UTF-8.
 void append_json_string(std::string& out, std::string_view s) {
     out += '"';
-    for (unsigned char c : s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            std::size_t bad = 0;
+            const std::size_t n = utf8_sequence(s.substr(i), &bad);
+            if (n) {
+                out.append(s.substr(i, n));
+                i += n;
+            } else {
+                out += "\xEF\xBF\xBD";
+                i += bad;
+            }
+            continue;
+        }
+        ++i;
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;

@@ -19,6 +19,7 @@ struct JsonParseResult {
 // refused, since no IVS Chat shape has a non-integer number.
 JsonParseResult parse_json(std::string_view text, std::size_t max_depth = 32);
 
+// The text written is always valid JSON: ill-formed UTF-8 in a string becomes U+FFFD.
 std::string to_json(const Value& v);
 void append_json(std::string& out, const Value& v);
 void append_json_string(std::string& out, std::string_view s);

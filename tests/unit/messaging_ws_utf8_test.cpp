@@ -110,3 +110,13 @@ TEST(Utf8CodePoints, CountsCodePointsNotBytes) {
 
 }  // namespace
 }  // namespace parley::messaging
+
+TEST(Utf8Prefix, NeverSplitsACharacter) {
+    using parley::messaging::utf8_prefix;
+    EXPECT_EQ(utf8_prefix("abc", 10), "abc");
+    EXPECT_EQ(utf8_prefix("abc", 2), "ab");
+    // "é" is 2 bytes, "😀" is 4: a cut inside either falls back to the character's start.
+    EXPECT_EQ(utf8_prefix("a\xC3\xA9", 2), "a");
+    EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80x", 3), "");
+    EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80x", 4), "\xF0\x9F\x98\x80");
+}

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "model/clock_format.hpp"
 
 using namespace parley::model;
@@ -13,6 +15,15 @@ TEST(ClockFormat, Rfc3339NanosDropsTrailingZeros) {
     EXPECT_EQ(format_rfc3339_nanos(1669969280754555595), "2022-12-02T08:21:20.754555595Z");
     EXPECT_EQ(format_rfc3339_nanos(1669969551136912720), "2022-12-02T08:25:51.13691272Z");
     EXPECT_EQ(format_rfc3339_nanos(1669969551000000000), "2022-12-02T08:25:51Z");
+}
+
+// The fraction is split off without computing secs * 1e9, which overflows near INT64_MIN.
+TEST(ClockFormat, ExtremeTimesFormatWithoutOverflow) {
+    EXPECT_EQ(format_rfc3339_nanos(INT64_MIN), "1677-09-21T00:12:43.145224192Z");
+    EXPECT_EQ(format_rfc3339_nanos(INT64_MAX), "2262-04-11T23:47:16.854775807Z");
+    EXPECT_EQ(format_rfc3339_nanos(-1), "1969-12-31T23:59:59.999999999Z");
+    EXPECT_EQ(format_iso8601_millis(-1), "1969-12-31T23:59:59.999Z");
+    EXPECT_FALSE(format_iso8601_millis(INT64_MIN).empty());
 }
 
 TEST(ClockFormat, AmzDateRoundTrip) {

@@ -48,6 +48,22 @@ TEST(JsonCodec, WritesEscapesAndKeepsUtf8) {
     EXPECT_EQ(round_trip(to_json(v)), to_json(v));
 }
 
+// Raw HTTP bytes (header values, paths) reach error messages: the text written must stay valid
+// JSON, so each maximal ill-formed subpart becomes one U+FFFD, as browsers decode.
+TEST(JsonCodec, WritesIllFormedUtf8AsReplacementCharacters) {
+    const std::string fffd = "\xef\xbf\xbd";
+    auto quoted = [](const std::string& s) { return "\"" + s + "\""; };
+    EXPECT_EQ(to_json(Value(std::string("a\xff") + "b")), quoted("a" + fffd + "b"));
+    EXPECT_EQ(to_json(Value("\xc3")), quoted(fffd));                                   // truncated
+    EXPECT_EQ(to_json(Value(std::string("\xe2\x82") + "x")), quoted(fffd + "x"));      // cut short
+    EXPECT_EQ(to_json(Value("\xc0\xaf")), quoted(fffd + fffd));                        // overlong
+    EXPECT_EQ(to_json(Value("\xed\xa0\x80")), quoted(fffd + fffd + fffd));             // surrogate
+    EXPECT_EQ(to_json(Value("\xf4\x90\x80\x80")), quoted(fffd + fffd + fffd + fffd));  // > 10FFFF
+    for (std::string ok : {"\xc3\xa9", "\xe2\x80\xa8", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf"})
+        EXPECT_EQ(to_json(Value(ok)), quoted(ok));
+    EXPECT_TRUE(parse_json(to_json(Value::structure({{"\xfe", "\xf0\x9f"}}))).value);
+}
+
 TEST(JsonCodec, MapsAndStructuresSerialiseAlike) {
     EXPECT_EQ(to_json(Value::string_map({{"b", "2"}, {"a", "1"}})), R"({"a":"1","b":"2"})");
     EXPECT_EQ(to_json(Value::structure({{"b", 2}, {"a", 1}})), R"({"b":2,"a":1})");
