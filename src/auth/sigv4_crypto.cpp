@@ -1,8 +1,8 @@
 #include "auth/sigv4_crypto.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/core_names.h>
 #include <openssl/hmac.h>
 
 #include <array>
@@ -64,7 +64,8 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
     if (!ctx ||
         EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
                      nullptr) != 1 ||
-        EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+        EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) !=
+            1 ||
         EVP_MAC_final(ctx, md, &len, sizeof md) != 1)
         throw std::runtime_error("HMAC-SHA256 failed");
     return std::string(reinterpret_cast<const char*>(md), len);

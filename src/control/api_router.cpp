@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <array>
 #include <openssl/rand.h>
+#include <array>
 
 #include "auth/canonical_request.hpp"
 #include "control/operations.hpp"
@@ -99,8 +99,9 @@ std::optional<std::string> percent_decode(std::string_view in, bool plus_is_spac
 std::string_view header(const auth::HttpRequestView& req, std::string_view name) {
     for (const auto& [k, v] : req.headers) {
         if (k.size() == name.size() &&
-            std::equal(k.begin(), k.end(), name.begin(),
-                       [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
+            std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) == b;
+            }))
             return v;
     }
     return {};
@@ -203,12 +204,14 @@ ApiResponse ApiRouter::handle(const auth::HttpRequestView& req) {
             std::size_t pos = 0;
             while (pos <= query.size() && !query.empty()) {
                 auto amp = query.find('&', pos);
-                auto part = query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+                auto part = query.substr(
+                    pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
                 auto eq = part.find('=');
                 auto key = percent_decode(part.substr(0, eq), true);
                 if (key && *key == "tagKeys" && eq != std::string_view::npos) {
                     auto value = percent_decode(part.substr(eq + 1), true);
-                    if (!value) throw ApiError::validation("tagKeys is not correctly percent-encoded");
+                    if (!value)
+                        throw ApiError::validation("tagKeys is not correctly percent-encoded");
                     in.tag_keys.push_back(std::move(*value));
                 }
                 if (amp == std::string_view::npos) break;

@@ -21,7 +21,7 @@ struct ApiResponse {
 };
 
 class ApiRouter {
-public:
+  public:
     ApiRouter(ControlContext& ctx, const auth::SigV4Verifier& verifier);
 
     ApiResponse handle(const auth::HttpRequestView& req);
@@ -33,7 +33,7 @@ public:
     // An error response for failures found before routing (e.g. a body over the limit).
     static ApiResponse error_response(const model::ApiError& e);
 
-private:
+  private:
     ControlContext& ctx_;
     const auth::SigV4Verifier& verifier_;
     std::atomic<bool> ready_{false};

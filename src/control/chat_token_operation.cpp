@@ -1,5 +1,5 @@
-#include <algorithm>
 #include <openssl/rand.h>
+#include <algorithm>
 
 #include "control/operations.hpp"
 #include "model/chat_token_shapes.hpp"
@@ -36,8 +36,9 @@ Value create_chat_token(ControlContext& ctx, const OperationInput& in) {
     claims.attributes = req.attributes.value_or(model::Attributes{});
     claims.session_duration_minutes = minutes;
     claims.issued_at_ms = issued;
-    claims.token_expires_at_ms = std::min<std::int64_t>(
-        issued + std::int64_t{ctx.settings.token_ttl_minutes} * 60000, claims.session_expires_at_ms());
+    claims.token_expires_at_ms =
+        std::min<std::int64_t>(issued + std::int64_t{ctx.settings.token_ttl_minutes} * 60000,
+                               claims.session_expires_at_ms());
     claims.token_id = random_token_id();
 
     model::CreateChatTokenResponse resp{

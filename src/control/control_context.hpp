@@ -6,10 +6,10 @@
 
 #include "chatlog/logging_configuration_listener.hpp"
 #include "control/page_token_codec.hpp"
-#include "model/api_error.hpp"
-#include "model/value.hpp"
 #include "messaging/live_room_control.hpp"
 #include "messaging/room_catalog.hpp"
+#include "model/api_error.hpp"
+#include "model/value.hpp"
 #include "store/store.hpp"
 #include "token/token_sealer.hpp"
 

@@ -22,7 +22,9 @@ HttpListener::HttpListener(asio::io_context& accept_ctx, const asio::ip::tcp::en
     acceptor_.listen(asio::socket_base::max_listen_connections);
 }
 
-void HttpListener::start() { do_accept(); }
+void HttpListener::start() {
+    do_accept();
+}
 
 void HttpListener::stop() {
     boost::system::error_code ec;

@@ -11,7 +11,7 @@
 namespace parley::control {
 
 class HttpListener : public std::enable_shared_from_this<HttpListener> {
-public:
+  public:
     using ExecutorSource = std::function<boost::asio::any_io_executor()>;
     // Binds at once so that a busy port is reported at start-up; throws on failure.
     HttpListener(boost::asio::io_context& accept_ctx, const boost::asio::ip::tcp::endpoint& ep,
@@ -20,7 +20,7 @@ public:
     void stop();
     boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
 
-private:
+  private:
     void do_accept();
     void retry_accept_later(const boost::system::error_code& ec);
 

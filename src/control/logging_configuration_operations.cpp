@@ -41,7 +41,8 @@ Value create_logging_configuration(ControlContext& ctx, const OperationInput& in
 
 Value get_logging_configuration(ControlContext& ctx, const OperationInput& in) {
     auto req = model::GetLoggingConfigurationRequest::from_value(in.body);
-    return model::logging_configuration_to_value(require_logging_configuration(ctx, req.identifier));
+    return model::logging_configuration_to_value(
+        require_logging_configuration(ctx, req.identifier));
 }
 
 Value update_logging_configuration(ControlContext& ctx, const OperationInput& in) {
@@ -65,7 +66,8 @@ Value delete_logging_configuration(ControlContext& ctx, const OperationInput& in
             return Value();
         case store::DeleteOutcome::NotFound:
             throw ApiError::not_found(lc.id, "LOGGING_CONFIGURATION");
-        case store::DeleteOutcome::InUse: break;
+        case store::DeleteOutcome::InUse:
+            break;
     }
     throw ApiError::conflict("Logging configuration is still used by at least one room", lc.id,
                              "LOGGING_CONFIGURATION");
@@ -91,7 +93,8 @@ Value list_logging_configurations(ControlContext& ctx, const OperationInput& in)
     auto taken = static_cast<std::ptrdiff_t>(resp.logging_configurations.size());
     if (taken > 0 && begin + taken != all.end()) {
         const auto& last = resp.logging_configurations.back();
-        resp.next_token = ctx.page_tokens.encode({last.update_time, last.id}, "logging-configurations");
+        resp.next_token =
+            ctx.page_tokens.encode({last.update_time, last.id}, "logging-configurations");
     }
     return resp.to_value();
 }

@@ -11,7 +11,6 @@
 
 namespace parley::control {
 
-
 PageTokenCodec::PageTokenCodec() : key_(32, '\0') {
     if (RAND_bytes(reinterpret_cast<unsigned char*>(key_.data()), 32) != 1)
         throw std::runtime_error("RAND_bytes failed");

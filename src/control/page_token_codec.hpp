@@ -13,13 +13,13 @@ struct PageCursor {
 };
 
 class PageTokenCodec {
-public:
+  public:
     PageTokenCodec();  // random key: tokens are valid for the life of the process
     std::string encode(const PageCursor& cursor, std::string_view filters) const;
     // nullopt when the token was altered, or was issued for other filters.
     std::optional<PageCursor> decode(std::string_view token, std::string_view filters) const;
 
-private:
+  private:
     std::string mac(std::string_view data) const;
     std::string key_;
 };

@@ -10,12 +10,12 @@
 namespace parley::control {
 
 class RequestMetrics {
-public:
+  public:
     void record(std::string_view operation, unsigned status);
     // Prometheus text lines for parley_api_requests_total{operation,status}.
     std::string render() const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::map<std::pair<std::string, unsigned>, std::uint64_t> counts_;
 };

@@ -25,7 +25,8 @@ Value delete_message(ControlContext& ctx, const OperationInput& in) {
 Value disconnect_user(ControlContext& ctx, const OperationInput& in) {
     auto req = model::DisconnectUserRequest::from_value(in.body);
     auto room = require_room(ctx, req.room_identifier);
-    if (ctx.live) ctx.live->disconnect_user(room, model::new_id(), req.user_id, req.reason.value_or(""));
+    if (ctx.live)
+        ctx.live->disconnect_user(room, model::new_id(), req.user_id, req.reason.value_or(""));
     return Value::structure();
 }
 

@@ -120,9 +120,10 @@ Value list_rooms(ControlContext& ctx, const OperationInput& in) {
     model::ListRoomsResponse resp;
     for (auto it = begin; it != rooms.end() && resp.rooms.size() < max; ++it)
         resp.rooms.push_back(**it);
-    if (!resp.rooms.empty() && begin + static_cast<std::ptrdiff_t>(resp.rooms.size()) != rooms.end())
-        resp.next_token = ctx.page_tokens.encode(
-            {resp.rooms.back().update_time, resp.rooms.back().id}, filters);
+    if (!resp.rooms.empty() &&
+        begin + static_cast<std::ptrdiff_t>(resp.rooms.size()) != rooms.end())
+        resp.next_token =
+            ctx.page_tokens.encode({resp.rooms.back().update_time, resp.rooms.back().id}, filters);
     return resp.to_value();
 }
 

@@ -19,7 +19,9 @@ ChatListener::ChatListener(asio::io_context& accept_ctx, const asio::ip::tcp::en
     acceptor_.listen(asio::socket_base::max_listen_connections);
 }
 
-void ChatListener::start() { do_accept(); }
+void ChatListener::start() {
+    do_accept();
+}
 
 void ChatListener::stop() {
     boost::system::error_code ec;
@@ -30,8 +32,8 @@ void ChatListener::stop() {
 void ChatListener::do_accept() {
     std::size_t loop = next_loop_.fetch_add(1) % hub_.loop_count();
     acceptor_.async_accept(
-        hub_.loop(loop),
-        [self = shared_from_this(), loop](boost::system::error_code ec, asio::ip::tcp::socket socket) {
+        hub_.loop(loop), [self = shared_from_this(), loop](boost::system::error_code ec,
+                                                           asio::ip::tcp::socket socket) {
             if (ec == asio::error::operation_aborted) return;
             if (ec) {
                 // Out of descriptors and the like: back off instead of spinning.

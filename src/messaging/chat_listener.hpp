@@ -1,8 +1,8 @@
 #pragma once
 // Accepts connections on the chat door and starts a ChatSession for each, on the event loops
 // in turn (a connection then stays on its loop for life).
-#include <boost/asio/ip/tcp.hpp>
 #include <atomic>
+#include <boost/asio/ip/tcp.hpp>
 #include <memory>
 
 #include "messaging/edge_context.hpp"
@@ -11,14 +11,14 @@
 namespace parley::messaging {
 
 class ChatListener : public std::enable_shared_from_this<ChatListener> {
-public:
+  public:
     ChatListener(boost::asio::io_context& accept_ctx, const boost::asio::ip::tcp::endpoint& ep,
                  EdgeContext& ctx, RoomHub& hub);
     void start();
     void stop();
     boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
 
-private:
+  private:
     void do_accept();
 
     boost::asio::ip::tcp::acceptor acceptor_;

@@ -58,7 +58,8 @@ bool header_has_token(std::string_view value, std::string_view token) {
     std::size_t pos = 0;
     while (pos <= lower.size()) {
         auto comma = lower.find(',', pos);
-        auto part = std::string_view(lower).substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        auto part = std::string_view(lower).substr(
+            pos, comma == std::string::npos ? std::string::npos : comma - pos);
         while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
         while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
         if (part == token) return true;
@@ -91,7 +92,8 @@ void ChatSession::start() {
     last_activity_ms_ = model::now_millis();
     deadline_ms_ = last_activity_ms_ + ctx_.settings.handshake_timeout_ms;
     ctx_.hub->attach(shared_from_this());
-    if (static_cast<std::size_t>(ctx_.metrics.connections_open.load()) > ctx_.settings.max_connections) {
+    if (static_cast<std::size_t>(ctx_.metrics.connections_open.load()) >
+        ctx_.settings.max_connections) {
         handshake_ = std::make_unique<HandshakeState>();
         return reject_handshake(503, "Too many connections");
     }
@@ -104,11 +106,9 @@ void ChatSession::read_handshake() {
     handshake_ = std::make_unique<HandshakeState>();
     handshake_->parser.header_limit(16 * 1024);
     // Headers only: an upgrade has no body, and a request with one must still get its answer.
-    http::async_read_header(
-        socket_, handshake_->buffer, handshake_->parser,
-        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-            self->on_handshake(ec);
-        });
+    http::async_read_header(socket_, handshake_->buffer, handshake_->parser,
+                            [self = shared_from_this()](const boost::system::error_code& ec,
+                                                        std::size_t) { self->on_handshake(ec); });
 }
 
 void ChatSession::on_handshake(const boost::system::error_code& ec) {
@@ -119,7 +119,8 @@ void ChatSession::on_handshake(const boost::system::error_code& ec) {
     if (ec) return reject_handshake(400, "Malformed HTTP request");
     const auto& req = handshake_->parser.get();
 
-    if (req.method() != http::verb::get || !header_has_token(req[http::field::upgrade], "websocket") ||
+    if (req.method() != http::verb::get ||
+        !header_has_token(req[http::field::upgrade], "websocket") ||
         !header_has_token(req[http::field::connection], "upgrade"))
         return reject_handshake(426, "This endpoint speaks WebSocket only");
     if (!handshake_->parser.is_done())
@@ -136,16 +137,18 @@ void ChatSession::on_handshake(const boost::system::error_code& ec) {
     auto now = model::now_millis();
     auto opened = ctx_.sealer.open(token, now);
     if (!opened.claims) {
-        return reject_handshake(401, std::string("Invalid chat token: ") +
-                                         std::string(token::to_string(opened.error)));
+        return reject_handshake(
+            401, std::string("Invalid chat token: ") + std::string(token::to_string(opened.error)));
     }
     if (opened.claims->session_expires_at_ms() <= now)
         return reject_handshake(401, "Chat session has expired");
     auto parts = model::parse_arn(opened.claims->room_arn);
     RoomPtr room = parts ? ctx_.rooms.find(parts->id) : nullptr;
-    if (!room || room->arn != opened.claims->room_arn) return reject_handshake(404, "Room not found");
+    if (!room || room->arn != opened.claims->room_arn)
+        return reject_handshake(404, "Room not found");
     // Last: a token is consumed only by a connection that is really accepted.
-    if (!ctx_.replay_guard.first_use(opened.claims->token_id, opened.claims->token_expires_at_ms, now))
+    if (!ctx_.replay_guard.first_use(opened.claims->token_id, opened.claims->token_expires_at_ms,
+                                     now))
         return reject_handshake(403, "Chat token has already been used");
 
     claims_ = std::move(*opened.claims);
@@ -189,9 +192,11 @@ void ChatSession::drain_after_reject() {
 void ChatSession::accept_handshake(std::string_view accept_key, std::string_view protocol,
                                    std::string_view leftover) {
     auto& resp = handshake_->response;
-    resp = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-           "Sec-WebSocket-Accept: " + std::string(accept_key) +
-           "\r\nSec-WebSocket-Protocol: " + std::string(protocol) + "\r\n\r\n";
+    resp =
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Accept: " +
+        std::string(accept_key) + "\r\nSec-WebSocket-Protocol: " + std::string(protocol) +
+        "\r\n\r\n";
     state_ = State::Open;
     ctx_.metrics.connections_accepted.fetch_add(1, std::memory_order_relaxed);
     ctx_.hub->join(shared_from_this());
@@ -249,12 +254,14 @@ void ChatSession::consume(const std::uint8_t* data, std::size_t n) {
                 on_text(ev.payload);
                 break;
             case WsEvent::Binary:
-                send_error(model::new_id(), "", 400, "Binary frames are not supported; send JSON text frames");
+                send_error(model::new_id(), "", 400,
+                           "Binary frames are not supported; send JSON text frames");
                 break;
             case WsEvent::Ping:
                 queue(std::make_shared<const std::string>(encode_frame(Opcode::Pong, ev.payload)));
                 break;
-            case WsEvent::Pong: break;
+            case WsEvent::Pong:
+                break;
             case WsEvent::Close:
                 close_after_flush(ev.close_code == 0 ? 1000 : ev.close_code, "");
                 break;
@@ -298,15 +305,18 @@ void ChatSession::on_text(std::string& payload) {
     if (*action == "SEND_MESSAGE") return on_send_message(req, request_id);
     if (*action == "DELETE_MESSAGE") return on_delete_message(req, request_id);
     if (*action == "DISCONNECT_USER") return on_disconnect_user(req, request_id);
-    send_error(model::new_id(), request_id, 400, "Unsupported Action: " + std::string(utf8_prefix(*action, 64)));
+    send_error(model::new_id(), request_id, 400,
+               "Unsupported Action: " + std::string(utf8_prefix(*action, 64)));
 }
 
 void ChatSession::on_send_message(const Value& req, const std::string& request_id) {
     std::string message_id = model::new_id();
     if (!claims_.has_capability("SEND_MESSAGE"))
-        return send_error(message_id, request_id, 403, "The chat token does not allow SEND_MESSAGE");
+        return send_error(message_id, request_id, 403,
+                          "The chat token does not allow SEND_MESSAGE");
     const std::string* content = string_member(req, "Content");
-    if (!content) return send_error(message_id, request_id, 400, "Content is required and must be a string");
+    if (!content)
+        return send_error(message_id, request_id, 400, "Content is required and must be a string");
     std::optional<model::Attributes> attributes;
     if (const Value* a = member_ci(req, "Attributes")) {
         if (!a->is_object())
@@ -315,12 +325,14 @@ void ChatSession::on_send_message(const Value& req, const std::string& request_i
         std::size_t bytes = 0;
         for (const auto& [k, v] : a->members()) {
             if (v.kind() != Value::Kind::String)
-                return send_error(message_id, request_id, 400, "Attributes must be a map of strings");
+                return send_error(message_id, request_id, 400,
+                                  "Attributes must be a map of strings");
             bytes += k.size() + v.as_string().size();
             (*attributes)[k] = v.as_string();
         }
         if (bytes > ctx_.settings.max_message_attributes_bytes)
-            return send_error(message_id, request_id, 413, "Attributes are too large (1 KB at most)");
+            return send_error(message_id, request_id, 413,
+                              "Attributes are too large (1 KB at most)");
     }
     auto room = current_room();
     if (!room) return;
@@ -330,7 +342,8 @@ void ChatSession::on_send_message(const Value& req, const std::string& request_i
         return send_error(message_id, request_id, 400,
                           "Message exceeds maximum length of " +
                               std::to_string(room->maximum_message_length) + " characters");
-    if (!ctx_.room_rates.try_take(room->id, room->maximum_message_rate_per_second, model::now_nanos()))
+    if (!ctx_.room_rates.try_take(room->id, room->maximum_message_rate_per_second,
+                                  model::now_nanos()))
         return send_error(message_id, request_id, 429, "rate limit exceeded");
 
     ChatMessage msg{.id = std::move(message_id),
@@ -340,7 +353,8 @@ void ChatSession::on_send_message(const Value& req, const std::string& request_i
                     .send_time_ns = model::now_nanos(),
                     .sender_user_id = claims_.user_id,
                     .sender_attributes = claims_.attributes};
-    if (room->message_review_handler && !room->message_review_handler->uri.empty() && ctx_.reviewer) {
+    if (room->message_review_handler && !room->message_review_handler->uri.empty() &&
+        ctx_.reviewer) {
         ctx_.reviewer->review(room, std::move(msg), remote_ip_, shared_from_this());
         return;
     }
@@ -354,7 +368,8 @@ void ChatSession::deliver_message(const RoomPtr& room, ChatMessage message) {
 void ChatSession::on_delete_message(const Value& req, const std::string& request_id) {
     std::string event_id = model::new_id();
     if (!claims_.has_capability("DELETE_MESSAGE"))
-        return send_error(event_id, request_id, 403, "The chat token does not allow DELETE_MESSAGE");
+        return send_error(event_id, request_id, 403,
+                          "The chat token does not allow DELETE_MESSAGE");
     const std::string* id = string_member(req, "Id");
     if (!id || id->empty()) return send_error(event_id, request_id, 400, "Id is required");
     const std::string* reason = string_member(req, "Reason");
@@ -372,7 +387,8 @@ void ChatSession::on_delete_message(const Value& req, const std::string& request
 void ChatSession::on_disconnect_user(const Value& req, const std::string& request_id) {
     std::string event_id = model::new_id();
     if (!claims_.has_capability("DISCONNECT_USER"))
-        return send_error(event_id, request_id, 403, "The chat token does not allow DISCONNECT_USER");
+        return send_error(event_id, request_id, 403,
+                          "The chat token does not allow DISCONNECT_USER");
     const std::string* user = string_member(req, "UserId");
     if (!user || user->empty()) return send_error(event_id, request_id, 400, "UserId is required");
     const std::string* reason = string_member(req, "Reason");
@@ -429,9 +445,8 @@ void ChatSession::flush() {
     for (const auto& f : inflight_) buffers.emplace_back(asio::buffer(*f));
     writing_ = true;
     asio::async_write(socket_, buffers,
-                      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-                          self->on_written(ec);
-                      });
+                      [self = shared_from_this()](const boost::system::error_code& ec,
+                                                  std::size_t) { self->on_written(ec); });
 }
 
 void ChatSession::on_written(const boost::system::error_code& ec) {
@@ -491,8 +506,10 @@ void ChatSession::tick(std::int64_t now_ms) {
         case State::Closing:
             if (now_ms > deadline_ms_) abort();
             return;
-        case State::Closed: return;
-        case State::Open: break;
+        case State::Closed:
+            return;
+        case State::Open:
+            break;
     }
     if (now_ms >= claims_.session_expires_at_ms()) {
         // The SDK answers a 401 by fetching a new token and reconnecting.

@@ -20,7 +20,7 @@ namespace parley::messaging {
 struct HandshakeState;
 
 class ChatSession : public std::enable_shared_from_this<ChatSession> {
-public:
+  public:
     ChatSession(boost::asio::ip::tcp::socket&& socket, EdgeContext& ctx, std::size_t loop_index);
     ~ChatSession();
 
@@ -45,7 +45,7 @@ public:
     // Delivery of a reviewed message, back on this loop (see MessageReviewer).
     void deliver_message(const RoomPtr& room, ChatMessage message);
 
-private:
+  private:
     enum class State { Handshake, Open, Closing, Closed };
 
     void read_handshake();
@@ -88,7 +88,7 @@ private:
     bool joined_ = false;
     bool shutdown_after_flush_ = false;
     bool ping_outstanding_ = false;
-    std::int64_t deadline_ms_ = 0;       // handshake deadline, then close linger deadline
+    std::int64_t deadline_ms_ = 0;  // handshake deadline, then close linger deadline
     std::int64_t last_activity_ms_ = 0;
 
     friend class RoomHub;

@@ -20,9 +20,9 @@ struct EdgeSettings {
     double requests_per_connection_per_second = 10;  // the service's fixed per-connection quota
     std::size_t max_message_attributes_bytes = 1024;
     int handshake_timeout_ms = 10000;
-    int idle_ping_after_ms = 30000;    // quiet connections get a ping...
-    int idle_close_after_ms = 75000;   // ...and are dropped if still silent after this
-    int close_linger_ms = 5000;        // wait this long for the peer's close reply
+    int idle_ping_after_ms = 30000;   // quiet connections get a ping...
+    int idle_close_after_ms = 75000;  // ...and are dropped if still silent after this
+    int close_linger_ms = 5000;       // wait this long for the peer's close reply
 };
 
 struct EdgeContext {

@@ -11,7 +11,8 @@ void line(std::string& out, const char* name, const char* type, const char* help
 
 std::string EdgeMetrics::render() const {
     std::string out;
-    line(out, "parley_chat_connections", "gauge", "Open chat connections.", connections_open.load());
+    line(out, "parley_chat_connections", "gauge", "Open chat connections.",
+         connections_open.load());
     line(out, "parley_chat_connections_accepted_total", "counter", "Chat handshakes accepted.",
          static_cast<std::int64_t>(connections_accepted.load()));
     line(out, "parley_chat_handshakes_rejected_total", "counter", "Chat handshakes refused.",
@@ -27,7 +28,8 @@ std::string EdgeMetrics::render() const {
     line(out, "parley_chat_slow_consumers_disconnected_total", "counter",
          "Connections closed because their send queue exceeded the limit.",
          static_cast<std::int64_t>(slow_consumers_disconnected.load()));
-    line(out, "parley_chat_protocol_errors_total", "counter", "Connections closed for protocol errors.",
+    line(out, "parley_chat_protocol_errors_total", "counter",
+         "Connections closed for protocol errors.",
          static_cast<std::int64_t>(protocol_errors.load()));
     line(out, "parley_chat_reviews_total", "counter", "Messages sent to a message review handler.",
          static_cast<std::int64_t>(reviews.load()));

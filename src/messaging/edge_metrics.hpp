@@ -10,9 +10,9 @@ struct EdgeMetrics {
     std::atomic<std::int64_t> connections_open{0};
     std::atomic<std::uint64_t> connections_accepted{0};
     std::atomic<std::uint64_t> handshakes_rejected{0};
-    std::atomic<std::uint64_t> messages_received{0};      // client frames with an action
-    std::atomic<std::uint64_t> messages_broadcast{0};     // MESSAGE/EVENT frames built
-    std::atomic<std::uint64_t> frames_delivered{0};       // frames queued to a receiver
+    std::atomic<std::uint64_t> messages_received{0};   // client frames with an action
+    std::atomic<std::uint64_t> messages_broadcast{0};  // MESSAGE/EVENT frames built
+    std::atomic<std::uint64_t> frames_delivered{0};    // frames queued to a receiver
     std::atomic<std::uint64_t> errors_sent{0};
     std::atomic<std::uint64_t> slow_consumers_disconnected{0};
     std::atomic<std::uint64_t> protocol_errors{0};

@@ -12,7 +12,7 @@ namespace parley::messaging {
 class ChatSession;
 
 class MessageReviewer {
-public:
+  public:
     virtual ~MessageReviewer() = default;
     virtual void review(const RoomPtr& room, ChatMessage message, const std::string& sender_ip,
                         std::shared_ptr<ChatSession> sender) = 0;

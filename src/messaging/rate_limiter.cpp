@@ -9,7 +9,8 @@ bool TokenBucket::try_take(double per_second, std::int64_t now_ns) {
         tokens_ = per_second;
         last_ns_ = now_ns;
     } else if (now_ns > last_ns_) {
-        tokens_ = std::min(per_second, tokens_ + per_second * static_cast<double>(now_ns - last_ns_) / 1e9);
+        tokens_ = std::min(per_second,
+                           tokens_ + per_second * static_cast<double>(now_ns - last_ns_) / 1e9);
         last_ns_ = now_ns;
     }
     // A lowered room limit applies at once: never hold more than one second's worth.

@@ -10,7 +10,7 @@
 namespace parley::messaging {
 
 class TokenBucket {
-public:
+  public:
     // True and one token taken if available at `now_ns` for a rate of `per_second`.
     bool try_take(double per_second, std::int64_t now_ns);
     // Untouched for a second or more: full again, so the same as a bucket never used.
@@ -18,14 +18,14 @@ public:
         return tokens_ < 0 || now_ns - last_ns_ >= 1'000'000'000;
     }
 
-private:
+  private:
     double tokens_ = -1;  // < 0: not yet initialised (starts full)
     std::int64_t last_ns_ = 0;
 };
 
 // Room-wide limits, shared by every event loop.
 class RoomRateLimiter {
-public:
+  public:
     bool try_take(const std::string& room_id, int per_second, std::int64_t now_ns);
     void forget(const std::string& room_id);
     // Drops the buckets of rooms quiet for a second (a dropped bucket comes back full, exactly
@@ -34,7 +34,7 @@ public:
     std::size_t sweep_idle(std::int64_t now_ns);
     std::size_t size() const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::unordered_map<std::string, TokenBucket> buckets_;
 };

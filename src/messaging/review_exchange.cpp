@@ -10,7 +10,6 @@ namespace {
 using model::append_json_string;
 using model::Value;
 
-
 ReviewVerdict invalid(std::string problem) {
     ReviewVerdict v;
     v.kind = ReviewVerdict::Kind::Invalid;

@@ -24,7 +24,9 @@ RoomHub::RoomHub(std::vector<asio::io_context*> loops, EdgeContext& ctx) : ctx_(
 
 RoomHub::~RoomHub() = default;
 
-void RoomHub::attach(const SessionPtr& s) { shards_[s->loop_index()]->sessions.insert(s); }
+void RoomHub::attach(const SessionPtr& s) {
+    shards_[s->loop_index()]->sessions.insert(s);
+}
 
 void RoomHub::detach(ChatSession* s) {
     auto& shard = *shards_[s->loop_index()];
@@ -130,11 +132,13 @@ void RoomHub::disconnect_user_with_event(const RoomPtr& room, ChatEvent event,
     for_each_member_loop(room->id, [user_id, reason](Shard&, std::vector<SessionPtr>& members) {
         auto snapshot = members;
         for (auto& s : snapshot)
-            if (s->user_id() == user_id) s->close_after_flush(1000, reason.empty() ? "Disconnected" : reason);
+            if (s->user_id() == user_id)
+                s->close_after_flush(1000, reason.empty() ? "Disconnected" : reason);
     });
 }
 
-void RoomHub::close_room(const std::string& room_id, std::uint16_t code, const std::string& reason) {
+void RoomHub::close_room(const std::string& room_id, std::uint16_t code,
+                         const std::string& reason) {
     for_each_member_loop(room_id, [code, reason](Shard&, std::vector<SessionPtr>& members) {
         auto snapshot = members;
         for (auto& s : snapshot) s->close_after_flush(code, reason);

@@ -27,7 +27,7 @@ using PublishObserver =
     std::function<void(const RoomPtr& room, std::string_view type, const std::string& json)>;
 
 class RoomHub : public LiveRoomControl {
-public:
+  public:
     RoomHub(std::vector<boost::asio::io_context*> loops, EdgeContext& ctx);
     ~RoomHub() override;
 
@@ -61,10 +61,10 @@ public:
 
     // Shared by the WebSocket actions and the HTTP API.
     void publish_event(const RoomPtr& room, ChatEvent event);
-    void disconnect_user_with_event(const RoomPtr& room, ChatEvent event, const std::string& user_id,
-                                    const std::string& reason);
+    void disconnect_user_with_event(const RoomPtr& room, ChatEvent event,
+                                    const std::string& user_id, const std::string& reason);
 
-private:
+  private:
     struct Shard {
         boost::asio::io_context* loop;
         std::unordered_set<SessionPtr> sessions;
@@ -82,7 +82,8 @@ private:
     EdgeContext& ctx_;
     std::vector<std::unique_ptr<Shard>> shards_;
     std::mutex directory_mutex_;
-    std::unordered_map<std::string, std::vector<std::uint32_t>> directory_;  // room -> members per loop
+    std::unordered_map<std::string, std::vector<std::uint32_t>>
+        directory_;  // room -> members per loop
     PublishObserver observer_;
 };
 

@@ -17,7 +17,7 @@ struct FieldError {
 };
 
 class ApiError : public std::exception {
-public:
+  public:
     ApiError(std::string type, int status, std::string message)
         : type_(std::move(type)), status_(status), message_(std::move(message)) {}
 
@@ -48,7 +48,7 @@ public:
     // The JSON body: {"message": ..., plus the shape's members}.
     Value to_value() const;
 
-private:
+  private:
     std::string type_;
     int status_;
     std::string message_;

@@ -73,5 +73,4 @@ bool base64url_decode(std::string_view s, std::string& out) {
     return true;
 }
 
-
 }  // namespace parley::model

@@ -109,8 +109,8 @@ std::optional<std::int64_t> parse_http_date(std::string_view s) {
     char wday[4], mon[4];
     int d, y, h, mi, se, used = -1;
     // %n checks that nothing follows "GMT": another zone must not be read as UTC.
-    if (std::sscanf(str.c_str(), "%3s, %d %3s %d %d:%d:%d GMT%n", wday, &d, mon, &y, &h, &mi,
-                    &se, &used) != 7 ||
+    if (std::sscanf(str.c_str(), "%3s, %d %3s %d %d:%d:%d GMT%n", wday, &d, mon, &y, &h, &mi, &se,
+                    &used) != 7 ||
         used != static_cast<int>(str.size()))
         return std::nullopt;
     int m = -1;

@@ -77,8 +77,7 @@ std::optional<ArnParts> parse_arn(std::string_view arn) {
     auto id = arn.substr(slash + 1);
     if (type != "room" && type != "logging-configuration") return std::nullopt;
     if (!is_id(id)) return std::nullopt;
-    return ArnParts{std::string(region), std::string(account), std::string(type),
-                    std::string(id)};
+    return ArnParts{std::string(region), std::string(account), std::string(type), std::string(id)};
 }
 
 }  // namespace parley::model

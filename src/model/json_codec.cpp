@@ -15,9 +15,15 @@ bool convert(const json::value& in, Value& out, std::size_t depth, std::size_t m
         return false;
     }
     switch (in.kind()) {
-        case json::kind::null: out = Value(); return true;
-        case json::kind::bool_: out = Value(in.get_bool()); return true;
-        case json::kind::int64: out = Value(in.get_int64()); return true;
+        case json::kind::null:
+            out = Value();
+            return true;
+        case json::kind::bool_:
+            out = Value(in.get_bool());
+            return true;
+        case json::kind::int64:
+            out = Value(in.get_int64());
+            return true;
         case json::kind::uint64:
             if (in.get_uint64() > static_cast<std::uint64_t>(INT64_MAX)) {
                 error = "number out of range";
@@ -36,7 +42,9 @@ bool convert(const json::value& in, Value& out, std::size_t depth, std::size_t m
             out = Value(static_cast<std::int64_t>(d));
             return true;
         }
-        case json::kind::string: out = Value(std::string(in.get_string())); return true;
+        case json::kind::string:
+            out = Value(std::string(in.get_string()));
+            return true;
         case json::kind::array: {
             List l;
             l.reserve(in.get_array().size());
@@ -134,13 +142,27 @@ void append_json_string(std::string& out, std::string_view s) {
         }
         ++i;
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
             default:
                 if (c < 0x20) {
                     char buf[8];
@@ -169,10 +191,18 @@ void append_json_string_map(std::string& out, const std::map<std::string, std::s
 
 void append_json(std::string& out, const Value& v) {
     switch (v.kind()) {
-        case Value::Kind::Null: out += "null"; break;
-        case Value::Kind::Boolean: out += v.as_bool() ? "true" : "false"; break;
-        case Value::Kind::Integer: out += std::to_string(v.as_integer()); break;
-        case Value::Kind::String: append_json_string(out, v.as_string()); break;
+        case Value::Kind::Null:
+            out += "null";
+            break;
+        case Value::Kind::Boolean:
+            out += v.as_bool() ? "true" : "false";
+            break;
+        case Value::Kind::Integer:
+            out += std::to_string(v.as_integer());
+            break;
+        case Value::Kind::String:
+            append_json_string(out, v.as_string());
+            break;
         case Value::Kind::List: {
             out += '[';
             bool first = true;

@@ -5,10 +5,18 @@
 namespace parley::model {
 
 namespace {
-bool lower(char c) { return c >= 'a' && c <= 'z'; }
-bool upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool digit(char c) { return c >= '0' && c <= '9'; }
-bool alnum(char c) { return lower(c) || upper(c) || digit(c); }
+bool lower(char c) {
+    return c >= 'a' && c <= 'z';
+}
+bool upper(char c) {
+    return c >= 'A' && c <= 'Z';
+}
+bool digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool alnum(char c) {
+    return lower(c) || upper(c) || digit(c);
+}
 
 template <typename Pred>
 bool all_of(std::string_view s, Pred p) {
@@ -32,7 +40,9 @@ bool is_resource_name(std::string_view s) {
     return all_of(s, [](char c) { return alnum(c) || c == '-' || c == '_'; });
 }
 
-bool is_alnum_id(std::string_view s) { return !s.empty() && all_of(s, alnum); }
+bool is_alnum_id(std::string_view s) {
+    return !s.empty() && all_of(s, alnum);
+}
 
 bool is_lambda_arn_or_empty(std::string_view s) {
     if (s.empty()) return true;
@@ -52,7 +62,8 @@ bool is_lambda_arn_or_empty(std::string_view s) {
 }
 
 bool is_bucket_name(std::string_view s) {
-    return !s.empty() && all_of(s, [](char c) { return lower(c) || digit(c) || c == '-' || c == '.'; });
+    return !s.empty() &&
+           all_of(s, [](char c) { return lower(c) || digit(c) || c == '-' || c == '.'; });
 }
 
 bool is_log_group_name(std::string_view s) {

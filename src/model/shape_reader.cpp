@@ -38,10 +38,8 @@ const Value* ShapeReader::member(std::string_view name, bool required) {
 namespace {
 std::string check_string(std::string_view s, const StringRule& rule) {
     std::size_t len = code_point_count(s);
-    if (len < rule.min_length)
-        return "length must be at least " + std::to_string(rule.min_length);
-    if (len > rule.max_length)
-        return "length must be at most " + std::to_string(rule.max_length);
+    if (len < rule.min_length) return "length must be at least " + std::to_string(rule.min_length);
+    if (len > rule.max_length) return "length must be at most " + std::to_string(rule.max_length);
     if (rule.pattern && !rule.pattern(s))
         return std::string("must match pattern ") + rule.pattern_text;
     return {};
@@ -71,8 +69,8 @@ std::optional<std::int64_t> ShapeReader::integer(std::string_view name, const In
     }
     auto i = v->as_integer();
     if (i < rule.min || i > rule.max) {
-        fail(name, "must be between " + std::to_string(rule.min) + " and " +
-                       std::to_string(rule.max));
+        fail(name,
+             "must be between " + std::to_string(rule.min) + " and " + std::to_string(rule.max));
         return std::nullopt;
     }
     return i;
@@ -181,8 +179,7 @@ std::optional<std::map<std::string, std::string>> ShapeReader::string_map(std::s
         out[k] = e.as_string();
     }
     if (total > rule.max_total_bytes) {
-        fail(name, "total size must be at most " + std::to_string(rule.max_total_bytes) +
-                       " bytes");
+        fail(name, "total size must be at most " + std::to_string(rule.max_total_bytes) + " bytes");
         return std::nullopt;
     }
     return out;

@@ -43,7 +43,7 @@ struct MapRule {
 std::size_t code_point_count(std::string_view utf8);
 
 class ShapeReader {
-public:
+  public:
     // `input` must be a structure; anything else is a validation error on `shape_name`.
     ShapeReader(const Value& input, std::string_view prefix = "");
 
@@ -70,7 +70,7 @@ public:
     // Throws ApiError::validation with every collected error, if any.
     void finish();
 
-private:
+  private:
     const Value* member(std::string_view name, bool required);
     std::string path(std::string_view name) const;
 

@@ -18,12 +18,18 @@ Value Value::string_list(const std::vector<std::string>& l) {
 
 Value::Kind Value::kind() const {
     switch (data_.index()) {
-        case 0: return Kind::Null;
-        case 1: return Kind::Boolean;
-        case 2: return Kind::Integer;
-        case 3: return Kind::String;
-        case 4: return Kind::List;
-        default: return std::get<Tagged>(data_).is_map ? Kind::Map : Kind::Structure;
+        case 0:
+            return Kind::Null;
+        case 1:
+            return Kind::Boolean;
+        case 2:
+            return Kind::Integer;
+        case 3:
+            return Kind::String;
+        case 4:
+            return Kind::List;
+        default:
+            return std::get<Tagged>(data_).is_map ? Kind::Map : Kind::Structure;
     }
 }
 

@@ -16,7 +16,7 @@ using List = std::vector<Value>;
 using Members = std::vector<std::pair<std::string, Value>>;
 
 class Value {
-public:
+  public:
     enum class Kind { Null, Boolean, Integer, String, List, Map, Structure };
 
     Value() = default;
@@ -50,7 +50,7 @@ public:
     const Value* find(std::string_view name) const;
     Value& set(std::string name, Value v);  // appends or replaces, keeps order
 
-private:
+  private:
     struct Tagged {
         Members members;
         bool is_map;

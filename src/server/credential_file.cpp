@@ -55,9 +55,10 @@ LoadedCredentials load_or_create_credentials(const std::filesystem::path& data_d
         return out;
     }
 
-    LoadedCredentials out{{"PK" + random_chars(18, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
-                           random_chars(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")},
-                          LoadedCredentials::Source::Generated};
+    LoadedCredentials out{
+        {"PK" + random_chars(18, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
+         random_chars(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")},
+        LoadedCredentials::Source::Generated};
     auto tmp = path;
     tmp += ".tmp";
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);

@@ -12,7 +12,9 @@ EventLoopPool::EventLoopPool(unsigned loops) {
     }
 }
 
-EventLoopPool::~EventLoopPool() { stop(); }
+EventLoopPool::~EventLoopPool() {
+    stop();
+}
 
 void EventLoopPool::start() {
     for (auto& l : loops_) {

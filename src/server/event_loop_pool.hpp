@@ -9,7 +9,7 @@
 namespace parley::server {
 
 class EventLoopPool {
-public:
+  public:
     explicit EventLoopPool(unsigned loops);
     ~EventLoopPool();
     void start();
@@ -20,7 +20,7 @@ public:
     std::size_t size() const { return loops_.size(); }
     boost::asio::io_context& next();  // round robin
 
-private:
+  private:
     std::vector<std::unique_ptr<boost::asio::io_context>> loops_;
     std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
     std::vector<std::thread> threads_;

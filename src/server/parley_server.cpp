@@ -22,12 +22,12 @@
 #include "messaging/rate_limiter.hpp"
 #include "messaging/room_catalog.hpp"
 #include "messaging/room_hub.hpp"
-#include "token/replay_guard.hpp"
 #include "model/clock_format.hpp"
 #include "server/credential_file.hpp"
 #include "server/event_loop_pool.hpp"
 #include "store/sqlite_store.hpp"
 #include "token/key_ring.hpp"
+#include "token/replay_guard.hpp"
 #include "token/token_sealer.hpp"
 
 namespace parley::server {
@@ -63,7 +63,9 @@ struct ParleyServer::Parts {
 
 ParleyServer::ParleyServer(ServerConfig config) : config_(std::move(config)) {}
 
-ParleyServer::~ParleyServer() { stop(); }
+ParleyServer::~ParleyServer() {
+    stop();
+}
 
 namespace {
 asio::ip::tcp::endpoint endpoint_of(const HostPort& hp) {
@@ -117,7 +119,8 @@ void ParleyServer::start() {
                p.chat_logger->render_metrics();
     });
 
-    unsigned threads = config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
+    unsigned threads =
+        config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
     p.loops = std::make_unique<EventLoopPool>(threads);
 
     // Always installed: without --lambda-endpoint it applies each room's fallbackResult. Made
@@ -139,11 +142,9 @@ void ParleyServer::start() {
     for (std::size_t i = 0; i < p.loops->size(); ++i) loop_ptrs.push_back(&p.loops->loop(i));
     p.hub = std::make_unique<messaging::RoomHub>(loop_ptrs, *p.edge);
     p.edge->hub = p.hub.get();
-    p.hub->set_publish_observer([logger = p.chat_logger.get()](const messaging::RoomPtr& room,
-                                                               std::string_view type,
-                                                               const std::string& json) {
-        logger->record(room, type, json);
-    });
+    p.hub->set_publish_observer([logger = p.chat_logger.get()](
+                                    const messaging::RoomPtr& room, std::string_view type,
+                                    const std::string& json) { logger->record(room, type, json); });
     p.edge->reviewer = p.reviewer.get();
     p.control->live = p.hub.get();
     auto* loops = p.loops.get();
@@ -153,14 +154,16 @@ void ParleyServer::start() {
             p.accept_ctx, endpoint_of(config_.api_listen), next, *p.router);
     } catch (const boost::system::system_error& e) {
         throw std::runtime_error("cannot listen on --api-listen " + config_.api_listen.host + ":" +
-                                 std::to_string(config_.api_listen.port) + ": " + e.code().message());
+                                 std::to_string(config_.api_listen.port) + ": " +
+                                 e.code().message());
     }
     try {
         p.chat_listener = std::make_shared<messaging::ChatListener>(
             p.accept_ctx, endpoint_of(config_.chat_listen), *p.edge, *p.hub);
     } catch (const boost::system::system_error& e) {
-        throw std::runtime_error("cannot listen on --chat-listen " + config_.chat_listen.host + ":" +
-                                 std::to_string(config_.chat_listen.port) + ": " + e.code().message());
+        throw std::runtime_error("cannot listen on --chat-listen " + config_.chat_listen.host +
+                                 ":" + std::to_string(config_.chat_listen.port) + ": " +
+                                 e.code().message());
     }
     schedule_key_maintenance();
     p.api_listener->start();
@@ -197,8 +200,8 @@ void ParleyServer::start() {
                          : " (also trusting the CAs in " + config_.lambda_ca_file + ")");
     if (creds.source == LoadedCredentials::Source::Generated)
         spdlog::info("generated API credentials in {}: access key id {} secret access key {}",
-                     (config_.data_dir / "credentials").string(),
-                     creds.credentials.access_key_id, creds.credentials.secret_access_key);
+                     (config_.data_dir / "credentials").string(), creds.credentials.access_key_id,
+                     creds.credentials.secret_access_key);
     else
         spdlog::info("API access key id {} (from {})", creds.credentials.access_key_id,
                      creds.source == LoadedCredentials::Source::Environment

@@ -8,7 +8,7 @@
 namespace parley::server {
 
 class ParleyServer {
-public:
+  public:
     explicit ParleyServer(ServerConfig config);
     ~ParleyServer();
     // Opens state, binds both doors and starts serving; throws with a clear message on failure.
@@ -17,7 +17,7 @@ public:
     void run_until_signalled();
     void stop();
 
-private:
+  private:
     struct Parts;
     void schedule_key_maintenance();
     ServerConfig config_;

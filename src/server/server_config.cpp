@@ -25,11 +25,13 @@ std::optional<HostPort> parse_host_port(const std::string& s) {
 std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) {
     CLI::App app{
         "parleyd - a self-hosted, wire-compatible Amazon IVS Chat server.\n\n"
-        "Serves the IVS Chat control-plane API (restJson1, SigV4) on --api-listen and the IVS Chat\n"
+        "Serves the IVS Chat control-plane API (restJson1, SigV4) on --api-listen and the IVS "
+        "Chat\n"
         "Messaging WebSocket API on --chat-listen. State lives in SQLite under --data-dir.\n"
         "Credentials: PARLEY_ACCESS_KEY_ID / PARLEY_SECRET_ACCESS_KEY; when unset they are\n"
         "generated on first start into <data-dir>/credentials (mode 0600) and printed once.\n"
-        "GET /healthz (200 when ready) and GET /metrics (Prometheus text) are served on the API door\n"
+        "GET /healthz (200 when ready) and GET /metrics (Prometheus text) are served on the API "
+        "door\n"
         "without authentication.",
         "parleyd"};
     app.set_config("--config", "", "Read options from a TOML/INI file (same names as the flags)");
@@ -74,7 +76,8 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
                    "their tokens expired (0 = never)")
         ->capture_default_str()
         ->check(CLI::Range(0, 24 * 365));
-    app.add_option("--max-rooms", out.max_rooms, "Room quota (ServiceQuotaExceededException past it)")
+    app.add_option("--max-rooms", out.max_rooms,
+                   "Room quota (ServiceQuotaExceededException past it)")
         ->capture_default_str();
     app.add_option("--max-logging-configurations", out.max_logging_configurations,
                    "Logging-configuration quota")
@@ -82,8 +85,9 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
     app.add_option("--max-connections", out.max_connections,
                    "Concurrent chat connections accepted (all rooms)")
         ->capture_default_str();
-    app.add_option("--max-frame-bytes", out.max_frame_bytes,
-                   "Largest client WebSocket message accepted; larger ones close the connection (1009)")
+    app.add_option(
+           "--max-frame-bytes", out.max_frame_bytes,
+           "Largest client WebSocket message accepted; larger ones close the connection (1009)")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1024}, std::size_t{16} * 1024 * 1024));
     app.add_option("--max-outbound-bytes", out.max_outbound_bytes,
@@ -122,13 +126,15 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
     auto a = parse_host_port(api);
     auto c = parse_host_port(chat);
     if (!a || !c) {
-        std::cerr << "parleyd: --api-listen and --chat-listen take HOST:PORT, e.g. 127.0.0.1:8080\n";
+        std::cerr
+            << "parleyd: --api-listen and --chat-listen take HOST:PORT, e.g. 127.0.0.1:8080\n";
         return 2;
     }
     out.api_listen = *a;
     out.chat_listen = *c;
     out.data_dir = data_dir;
-    out.chatlog_dir = chatlog_dir.empty() ? out.data_dir / "chatlogs" : std::filesystem::path(chatlog_dir);
+    out.chatlog_dir =
+        chatlog_dir.empty() ? out.data_dir / "chatlogs" : std::filesystem::path(chatlog_dir);
     return std::nullopt;
 }
 

@@ -342,7 +342,8 @@ SealingKey KeyRing::active() const {
     for (const auto& e : entries_) {
         if (e.retired_s == 0) return SealingKey{e.id, e.bytes, e.created_s};
     }
-    return SealingKey{entries_.front().id, entries_.front().bytes, entries_.front().created_s};  // unreachable: one is active
+    return SealingKey{entries_.front().id, entries_.front().bytes,
+                      entries_.front().created_s};  // unreachable: one is active
 }
 
 std::optional<KeyBytes> KeyRing::find(std::uint32_t id) const {

@@ -5,7 +5,9 @@
 namespace parley::load {
 
 RequestSigner::RequestSigner(Credentials credentials, std::string region, std::string service)
-    : credentials_(std::move(credentials)), region_(std::move(region)), service_(std::move(service)) {}
+    : credentials_(std::move(credentials)),
+      region_(std::move(region)),
+      service_(std::move(service)) {}
 
 HeaderPairs RequestSigner::sign(std::string_view method, std::string_view path,
                                 std::string_view host, std::string_view body,
