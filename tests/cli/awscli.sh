@@ -4,29 +4,8 @@
 #   PARLEYD=path/to/parleyd bash tests/cli/awscli.sh
 set -euo pipefail
 
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-parleyd=${PARLEYD:-$repo/build/parleyd}
-aws=/usr/bin/aws  # explicit: a pyenv shim named `aws` may come first in PATH
-py=/usr/bin/python3  # the system interpreter: quick to start, unlike a pyenv shim
-[ -x "$py" ] || py=$(command -v python3)
-[ -x "$parleyd" ] || { echo "parleyd not found at $parleyd" >&2; exit 2; }
-[ -x "$aws" ] || { echo "$aws is missing (apt-get install awscli)" >&2; exit 2; }
-
-work=$(mktemp -d /tmp/parley-awscli.XXXXXX)
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-api_port=$(free_port)
-chat_port=$(free_port)
-while [ "$chat_port" = "$api_port" ]; do chat_port=$(free_port); done
+name=awscli stop_signal=TERM
+source "$(dirname "$0")/lib/cli_test_env.sh"
 
 export PARLEY_ACCESS_KEY_ID=AKIDPARLEYCLITEST001
 export PARLEY_SECRET_ACCESS_KEY=parley-cli-secret-0123456789abcdefghijk
@@ -39,14 +18,7 @@ for _ in $(seq 200); do
   sleep 0.05
 done
 
-# The CLI reads nothing from ~/.aws: credentials, region and pager come from here.
-export AWS_ACCESS_KEY_ID=$PARLEY_ACCESS_KEY_ID
-export AWS_SECRET_ACCESS_KEY=$PARLEY_SECRET_ACCESS_KEY
-export AWS_DEFAULT_REGION=us-east-1
-export AWS_PAGER=""
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-export AWS_MAX_ATTEMPTS=1 AWS_EC2_METADATA_DISABLED=true
-unset AWS_SESSION_TOKEN AWS_PROFILE
+use_parley_credentials_for_aws_cli
 
 ivschat() { "$aws" --endpoint-url "http://127.0.0.1:$api_port" --output json ivschat "$@"; }
 
