@@ -11,11 +11,13 @@ namespace parley::control {
 namespace asio = boost::asio;
 
 HttpListener::HttpListener(asio::io_context& accept_ctx, const asio::ip::tcp::endpoint& ep,
-                           ExecutorSource next_executor, ApiRouter& router)
+                           ExecutorSource next_executor, ApiRouter& router,
+                           std::size_t max_connections)
     : acceptor_(accept_ctx),
       next_executor_(std::move(next_executor)),
       router_(router),
-      retry_timer_(accept_ctx) {
+      retry_timer_(accept_ctx),
+      max_connections_(max_connections) {
     acceptor_.open(ep.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(ep);
@@ -33,16 +35,17 @@ void HttpListener::stop() {
 }
 
 void HttpListener::do_accept() {
-    acceptor_.async_accept(
-        asio::make_strand(next_executor_()),
-        [self = shared_from_this()](boost::system::error_code ec, asio::ip::tcp::socket socket) {
-            if (ec == asio::error::operation_aborted) return;
-            if (ec) return self->retry_accept_later(ec);
-            self->accept_failing_ = false;
-            self->do_accept();  // first: should what follows throw, the door stays open
-            socket.set_option(asio::ip::tcp::no_delay(true), ec);
-            std::make_shared<HttpSession>(std::move(socket), self->router_)->run();
-        });
+    acceptor_.async_accept(asio::make_strand(next_executor_()), [self = shared_from_this()](
+                                                                    boost::system::error_code ec,
+                                                                    asio::ip::tcp::socket socket) {
+        if (ec == asio::error::operation_aborted) return;
+        if (ec) return self->retry_accept_later(ec);
+        self->accept_failing_ = false;
+        self->do_accept();  // first: should what follows throw, the door stays open
+        socket.set_option(asio::ip::tcp::no_delay(true), ec);
+        bool over = self->open_->load(std::memory_order_relaxed) >= self->max_connections_;
+        std::make_shared<HttpSession>(std::move(socket), self->router_, self->open_, over)->run();
+    });
 }
 
 // Out of descriptors (EMFILE) and the like: the pending connection stays queued, so accepting

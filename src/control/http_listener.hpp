@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "control/api_router.hpp"
+#include "control/http_session.hpp"
 
 namespace parley::control {
 
@@ -15,7 +16,8 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
     using ExecutorSource = std::function<boost::asio::any_io_executor()>;
     // Binds at once so that a busy port is reported at start-up; throws on failure.
     HttpListener(boost::asio::io_context& accept_ctx, const boost::asio::ip::tcp::endpoint& ep,
-                 ExecutorSource next_executor, ApiRouter& router);
+                 ExecutorSource next_executor, ApiRouter& router,
+                 std::size_t max_connections = 10000);
     void start();
     void stop();
     boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
@@ -29,6 +31,8 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
     ApiRouter& router_;
     boost::asio::steady_timer retry_timer_;
     bool accept_failing_ = false;  // warn once per run of failures, not once per retry
+    std::size_t max_connections_;
+    ConnectionCount open_ = std::make_shared<std::atomic<std::size_t>>(0);
 };
 
 }  // namespace parley::control

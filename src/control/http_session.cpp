@@ -20,10 +20,29 @@ constexpr auto kLingerTimeout = std::chrono::seconds(5);
 constexpr std::size_t kMaxLingerBytes = 16 * 1024 * 1024;
 }  // namespace
 
-HttpSession::HttpSession(asio::ip::tcp::socket&& socket, ApiRouter& router)
-    : stream_(std::move(socket)), router_(router) {}
+HttpSession::HttpSession(asio::ip::tcp::socket&& socket, ApiRouter& router, ConnectionCount count,
+                         bool over_capacity)
+    : stream_(std::move(socket)),
+      router_(router),
+      count_(std::move(count)),
+      over_capacity_(over_capacity) {
+    count_->fetch_add(1, std::memory_order_relaxed);
+}
+
+HttpSession::~HttpSession() {
+    count_->fetch_sub(1, std::memory_order_relaxed);
+}
 
 void HttpSession::run() {
+    if (over_capacity_) {
+        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+            self->send(ApiRouter::error_response(
+                           model::ApiError("ServiceUnavailableException", 503,
+                                           "Too many connections to the API; try again later")),
+                       false);
+        });
+        return;
+    }
     asio::dispatch(stream_.get_executor(),
                    beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
 }

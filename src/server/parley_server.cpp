@@ -150,8 +150,9 @@ void ParleyServer::start() {
     auto* loops = p.loops.get();
     auto next = [loops]() -> asio::any_io_executor { return loops->next().get_executor(); };
     try {
-        p.api_listener = std::make_shared<control::HttpListener>(
-            p.accept_ctx, endpoint_of(config_.api_listen), next, *p.router);
+        p.api_listener =
+            std::make_shared<control::HttpListener>(p.accept_ctx, endpoint_of(config_.api_listen),
+                                                    next, *p.router, config_.max_api_connections);
     } catch (const boost::system::system_error& e) {
         throw std::runtime_error("cannot listen on --api-listen " + config_.api_listen.host + ":" +
                                  std::to_string(config_.api_listen.port) + ": " +

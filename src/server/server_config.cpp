@@ -86,6 +86,11 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
                    "Concurrent chat connections accepted (all rooms)")
         ->capture_default_str();
     app.add_option(
+           "--max-api-connections", out.max_api_connections,
+           "Concurrent control-API connections; past it a connection gets 503 and is closed")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+    app.add_option(
            "--max-frame-bytes", out.max_frame_bytes,
            "Largest client WebSocket message accepted; larger ones close the connection (1009)")
         ->capture_default_str()

@@ -350,3 +350,29 @@ describe('disk full', () => {
     }
   });
 });
+
+test('past --max-api-connections a connection gets 503 and the door recovers', async (t) => {
+  const parley = await startParley({ args: ['--max-api-connections', '3'] });
+  t.after(() => parley.stop());
+  // Three idle keep-alive connections fill the door.
+  const idle = [];
+  for (let i = 0; i < 3; i++) {
+    const s = net.connect(parley.apiPort, '127.0.0.1');
+    await new Promise((r) => s.once('connect', r));
+    idle.push(s);
+  }
+  await sleep(100);
+  const over = await new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port: parley.apiPort, path: '/healthz', agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode, type: res.headers['x-amzn-errortype'], body }));
+    });
+    req.on('error', reject);
+  });
+  assert.equal(over.status, 503);
+  assert.equal(over.type, 'ServiceUnavailableException');
+  assert.match(JSON.parse(over.body).message, /Too many connections/);
+  for (const s of idle) s.destroy();
+  await waitFor(async () => (await fetch(`${parley.apiUrl}/healthz`)).status === 200, 5000, 'the door to reopen');
+});
