@@ -9,6 +9,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
+#include "messaging/client_request_fields.hpp"
 #include "messaging/message_reviewer.hpp"
 #include "messaging/room_hub.hpp"
 #include "messaging/utf8_validator.hpp"
@@ -33,24 +34,6 @@ struct HandshakeState {
 };
 
 namespace {
-// Client keys may come in any case (a public demo client sends lower-case keys).
-const Value* member_ci(const Value& obj, std::string_view name) {
-    for (const auto& [k, v] : obj.members()) {
-        if (k.size() != name.size()) continue;
-        bool eq = true;
-        for (std::size_t i = 0; i < k.size() && eq; ++i)
-            eq = std::tolower(static_cast<unsigned char>(k[i])) ==
-                 std::tolower(static_cast<unsigned char>(name[i]));
-        if (eq) return v.is_null() ? nullptr : &v;
-    }
-    return nullptr;
-}
-
-const std::string* string_member(const Value& obj, std::string_view name) {
-    const Value* v = member_ci(obj, name);
-    return v && v->kind() == Value::Kind::String ? &v->as_string() : nullptr;
-}
-
 bool header_has_token(std::string_view value, std::string_view token) {
     // "keep-alive, Upgrade" contains "upgrade"
     std::string lower;
@@ -291,7 +274,7 @@ void ChatSession::on_text(std::string& payload) {
     const Value& req = *parsed.value;
 
     std::string request_id;
-    if (const Value* rid = member_ci(req, "RequestId")) {
+    if (const Value* rid = request_member(req, "RequestId")) {
         if (rid->kind() != Value::Kind::String)
             return send_error(model::new_id(), "", 400, "RequestId must be a string");
         request_id = rid->as_string();
@@ -300,7 +283,7 @@ void ChatSession::on_text(std::string& payload) {
                                 model::now_nanos()))
         return send_error(model::new_id(), request_id, 429, "rate limit exceeded");
 
-    const std::string* action = string_member(req, "Action");
+    const std::string* action = request_string(req, "Action");
     if (!action) return send_error(model::new_id(), request_id, 400, "Action is required");
     if (*action == "SEND_MESSAGE") return on_send_message(req, request_id);
     if (*action == "DELETE_MESSAGE") return on_delete_message(req, request_id);
@@ -314,11 +297,11 @@ void ChatSession::on_send_message(const Value& req, const std::string& request_i
     if (!claims_.has_capability("SEND_MESSAGE"))
         return send_error(message_id, request_id, 403,
                           "The chat token does not allow SEND_MESSAGE");
-    const std::string* content = string_member(req, "Content");
+    const std::string* content = request_string(req, "Content");
     if (!content)
         return send_error(message_id, request_id, 400, "Content is required and must be a string");
     std::optional<model::Attributes> attributes;
-    if (const Value* a = member_ci(req, "Attributes")) {
+    if (const Value* a = request_member(req, "Attributes")) {
         if (!a->is_object())
             return send_error(message_id, request_id, 400, "Attributes must be a map of strings");
         attributes.emplace();
@@ -370,9 +353,9 @@ void ChatSession::on_delete_message(const Value& req, const std::string& request
     if (!claims_.has_capability("DELETE_MESSAGE"))
         return send_error(event_id, request_id, 403,
                           "The chat token does not allow DELETE_MESSAGE");
-    const std::string* id = string_member(req, "Id");
+    const std::string* id = request_string(req, "Id");
     if (!id || id->empty()) return send_error(event_id, request_id, 400, "Id is required");
-    const std::string* reason = string_member(req, "Reason");
+    const std::string* reason = request_string(req, "Reason");
     auto room = current_room();
     if (!room) return;
     model::Attributes attrs{{"MessageId", *id}, {"MessageID", *id}};
@@ -389,9 +372,9 @@ void ChatSession::on_disconnect_user(const Value& req, const std::string& reques
     if (!claims_.has_capability("DISCONNECT_USER"))
         return send_error(event_id, request_id, 403,
                           "The chat token does not allow DISCONNECT_USER");
-    const std::string* user = string_member(req, "UserId");
+    const std::string* user = request_string(req, "UserId");
     if (!user || user->empty()) return send_error(event_id, request_id, 400, "UserId is required");
-    const std::string* reason = string_member(req, "Reason");
+    const std::string* reason = request_string(req, "Reason");
     auto room = current_room();
     if (!room) return;
     model::Attributes attrs{{"UserId", *user}};

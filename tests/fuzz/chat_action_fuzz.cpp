@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "messaging/chat_frames.hpp"
+#include "messaging/client_request_fields.hpp"
 #include "messaging/utf8_validator.hpp"
 #include "model/json_codec.hpp"
 
@@ -29,25 +30,6 @@ namespace {
 
 void check(bool ok) {
     if (!ok) std::abort();
-}
-
-// ---- on_text's view of a request (chat_session.cpp member_ci / string_member) ------------
-
-const Value* member_ci(const Value& obj, std::string_view name) {
-    for (const auto& [k, v] : obj.members()) {
-        if (k.size() != name.size()) continue;
-        bool eq = true;
-        for (std::size_t i = 0; i < k.size() && eq; ++i)
-            eq = std::tolower(static_cast<unsigned char>(k[i])) ==
-                 std::tolower(static_cast<unsigned char>(name[i]));
-        if (eq) return v.is_null() ? nullptr : &v;
-    }
-    return nullptr;
-}
-
-const std::string* string_member(const Value& obj, std::string_view name) {
-    const Value* v = member_ci(obj, name);
-    return v && v->kind() == Value::Kind::String ? &v->as_string() : nullptr;
 }
 
 // ---- reading frames back --------------------------------------------------------------------
@@ -169,17 +151,17 @@ void run_payload(std::string_view payload, std::int64_t now_ns) {
     const Value& req = *shallow.value;
 
     std::string request_id;
-    if (const Value* rid = member_ci(req, "RequestId")) {
+    if (const Value* rid = parley::messaging::request_member(req, "RequestId")) {
         if (rid->kind() != Value::Kind::String) return;
         request_id = rid->as_string();
     }
-    const std::string* action = string_member(req, "Action");
+    const std::string* action = parley::messaging::request_string(req, "Action");
     if (!action) return;
     if (*action == "SEND_MESSAGE") {
-        const std::string* content = string_member(req, "Content");
+        const std::string* content = parley::messaging::request_string(req, "Content");
         if (!content) return;
         std::optional<model::Attributes> attributes;
-        if (const Value* a = member_ci(req, "Attributes")) {
+        if (const Value* a = parley::messaging::request_member(req, "Attributes")) {
             if (!a->is_object()) return;
             attributes.emplace();
             for (const auto& [k, v] : a->members()) {
@@ -196,14 +178,15 @@ void run_payload(std::string_view payload, std::int64_t now_ns) {
                        .sender_attributes = {{"k", "v"}}});
     } else if (*action == "DELETE_MESSAGE" || *action == "DISCONNECT_USER") {
         const bool del = *action == "DELETE_MESSAGE";
-        const std::string* who = string_member(req, del ? "Id" : "UserId");
+        const std::string* who = parley::messaging::request_string(req, del ? "Id" : "UserId");
         if (!who || who->empty()) return;
         model::Attributes attrs;
         if (del)
             attrs = {{"MessageId", *who}, {"MessageID", *who}};
         else
             attrs = {{"UserId", *who}};
-        if (const std::string* reason = string_member(req, "Reason")) attrs["Reason"] = *reason;
+        if (const std::string* reason = parley::messaging::request_string(req, "Reason"))
+            attrs["Reason"] = *reason;
         check_event({.id = "evtId0000001",
                      .request_id = request_id,
                      .event_name = del ? "aws:DELETE_MESSAGE" : "aws:DISCONNECT_USER",
