@@ -64,7 +64,7 @@ fi
 echo "== shell tests"
 for t in tests/cli/*.sh; do
   [ -e "$t" ] || continue
-  if PARLEYD="$PWD/$build/parleyd" bash "$t" >"$logdir/$(basename "$t").log" 2>&1; then
+  if PARLEYD="$PWD/$build/parleyd" PARLEYD_ASAN="$PWD/$asan/parleyd" bash "$t" >"$logdir/$(basename "$t").log" 2>&1; then
     echo "ok   $t"; passed=$((passed + 1))
   else
     echo "FAIL $t"; tail -30 "$logdir/$(basename "$t").log"; failed=$((failed + 1))

@@ -38,7 +38,7 @@ void HttpListener::do_accept() {
     acceptor_.async_accept(asio::make_strand(next_executor_()), [self = shared_from_this()](
                                                                     boost::system::error_code ec,
                                                                     asio::ip::tcp::socket socket) {
-        if (ec == asio::error::operation_aborted) return;
+        if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) return;
         if (ec) return self->retry_accept_later(ec);
         self->accept_failing_ = false;
         self->do_accept();  // first: should what follows throw, the door stays open

@@ -34,7 +34,7 @@ void ChatListener::do_accept() {
     acceptor_.async_accept(
         hub_.loop(loop), [self = shared_from_this(), loop](boost::system::error_code ec,
                                                            asio::ip::tcp::socket socket) {
-            if (ec == asio::error::operation_aborted) return;
+            if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) return;
             if (ec) {
                 // Out of descriptors and the like: back off instead of spinning.
                 if (!self->accept_failing_)

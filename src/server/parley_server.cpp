@@ -259,6 +259,14 @@ void ParleyServer::stop() {
     if (p.hub && p.loops && p.loops->running()) p.hub->shutdown(1001, "Server shutting down");
     p.accept_ctx.stop();
     if (p.accept_thread.joinable()) p.accept_thread.join();
+    // The posted closes above may not have run before the accept context stopped. With its
+    // thread gone, close the doors here and run the cancelled accepts to completion: a pending
+    // accept owns a socket of an event loop and must not outlive the loops.
+    if (p.api_listener) p.api_listener->stop();
+    if (p.chat_listener) p.chat_listener->stop();
+    if (p.key_timer) p.key_timer->cancel();
+    p.accept_ctx.restart();
+    p.accept_ctx.poll();
     if (p.loops) p.loops->stop();
     // After the loops have stopped nothing publishes any more: everything, including deliveries
     // that raced the shutdown, is written (and fsync'd) now.

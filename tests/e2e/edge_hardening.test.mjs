@@ -376,3 +376,4 @@ test('past --max-api-connections a connection gets 503 and the door recovers', a
   for (const s of idle) s.destroy();
   await waitFor(async () => (await fetch(`${parley.apiUrl}/healthz`)).status === 200, 5000, 'the door to reopen');
 });
+
