@@ -214,7 +214,7 @@ void RoomHub::shutdown(std::uint16_t code, const std::string& reason) {
         auto* shard = sp.get();
         auto p = std::make_shared<std::promise<void>>();
         done.push_back(p->get_future());
-        asio::post(*shard->loop, [shard, code, reason, p] {
+        asio::post(*shard->loop, [this, shard, code, reason, p] {
             shard->tick_timer->cancel();
             std::vector<SessionPtr> all(shard->sessions.begin(), shard->sessions.end());
             for (auto& s : all) {
@@ -223,6 +223,9 @@ void RoomHub::shutdown(std::uint16_t code, const std::string& reason) {
                 else
                     s->abort();
             }
+            // Start the writes now rather than at the end of the turn: the loops may be stopped
+            // right after this returns, and a write's first attempt happens at initiation.
+            flush_dirty(*shard);
             p->set_value();
         });
     }
