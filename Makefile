@@ -8,12 +8,20 @@ DATA_DIR ?= parley-data
 API_LISTEN ?= 127.0.0.1:8080
 CHAT_LISTEN ?= 127.0.0.1:8081
 
-APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
+# ccache keys on paths relative to the checkout, so a fresh clone elsewhere (CI) reuses objects.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+# Node >= 20 (Debian 12's nodejs is 18): when the system's is older, an npm-packaged Node 20 is
+# installed under .tools/ and put first on PATH for every recipe and test.
+NODE_DIR := $(CURDIR)/.tools/node/node_modules/node-linux-$(subst x86_64,x64,$(subst aarch64,arm64,$(shell uname -m)))/bin
+export PATH := $(NODE_DIR):$(PATH)
+
+APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config curl \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libsqlite3-dev libspdlog-dev libcli11-dev libgtest-dev zlib1g-dev \
   ca-certificates awscli wrk
 
-.PHONY: all deps apt-deps npm-deps configure build run test unit asan e2e clean format help
+.PHONY: all deps apt-deps node-deps npm-deps configure build build-server run test unit asan e2e clean format help
 
 all: build
 
@@ -21,9 +29,10 @@ help:
 	@echo "make run    install missing packages, build, start parleyd on $(API_LISTEN) / $(CHAT_LISTEN)"
 	@echo "make test   install missing packages, build, run every test suite"
 	@echo "make build  build build/parleyd, build/parley-load and the unit tests"
+	@echo "make build-server  build only build/parleyd (what make run uses)"
 	@echo "make format clang-format every C++ file"
 
-deps: apt-deps npm-deps
+deps: apt-deps node-deps npm-deps
 
 # Installs only what dpkg does not already report as installed.
 apt-deps:
@@ -35,7 +44,16 @@ apt-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-npm-deps: node_modules/.package-lock.json
+node-deps: apt-deps
+	@major=$$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0); \
+	if [ "$$major" -lt 20 ]; then \
+	  echo "node $$(node --version 2>/dev/null) is older than 20: installing Node 20 from npm into .tools/node"; \
+	  npm install --no-save --no-audit --no-fund --loglevel=error --prefix .tools/node \
+	    node-linux-$(subst x86_64,x64,$(subst aarch64,arm64,$(shell uname -m)))@20 && \
+	  node --version; \
+	fi
+
+npm-deps: node-deps node_modules/.package-lock.json
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -48,7 +66,11 @@ configure: $(BUILD_DIR)/build.ninja
 build: apt-deps configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: deps build
+# What `make run` needs and nothing more (no tests, no load tool).
+build-server: apt-deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target parleyd
+
+run: deps build-server
 	@scripts/run-server.sh $(BUILD_DIR)/parleyd --data-dir $(DATA_DIR) --api-listen $(API_LISTEN) --chat-listen $(CHAT_LISTEN)
 
 test: deps build

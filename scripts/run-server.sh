@@ -1,42 +1,92 @@
 #!/usr/bin/env bash
-# `make run`: start parleyd in the foreground and print how to reach it.
-set -euo pipefail
+# `make run`: start parleyd in the foreground and, once it is really serving, print how to reach
+# it. If it cannot start, its own error is what the user sees, and the exit status is non-zero.
+set -uo pipefail
 bin=$1; shift
 args=("$@")
-data_dir=parley-data api=127.0.0.1:8080 chat=127.0.0.1:8081
+data_dir=parley-data api=127.0.0.1:8080 chat=127.0.0.1:8081 region=us-east-1
 for ((i = 0; i < ${#args[@]}; i++)); do
   case ${args[$i]} in
     --data-dir) data_dir=${args[$((i + 1))]} ;;
     --api-listen) api=${args[$((i + 1))]} ;;
     --chat-listen) chat=${args[$((i + 1))]} ;;
+    --region) region=${args[$((i + 1))]} ;;
   esac
 done
 
+# How a client on this machine reaches HOST:PORT: a wildcard address becomes loopback, an IPv6
+# address gets brackets.
+client_url() {  # client_url SCHEME HOST:PORT
+  local host=${2%:*} port=${2##*:}
+  host=${host#[}; host=${host%]}
+  case $host in
+    0.0.0.0) host=127.0.0.1 ;;
+    ::) host=::1 ;;
+  esac
+  [[ $host == *:* ]] && host="[$host]"
+  echo "$1://$host:$port"
+}
+api_url=$(client_url http "$api")
+chat_url=$(client_url ws "$chat")
+
 "$bin" "$@" &
 pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid' INT TERM
-for _ in $(seq 1 100); do
-  curl -fs "http://$api/healthz" >/dev/null 2>&1 && break
-  kill -0 $pid 2>/dev/null || { wait $pid; exit $?; }
+trap 'kill -TERM $pid 2>/dev/null; wait $pid; exit 0' INT TERM
+
+ready=
+for _ in $(seq 1 600); do
+  if ! kill -0 "$pid" 2>/dev/null; then
+    wait "$pid"; status=$?
+    echo >&2
+    echo "make run: parleyd did not start (exit status $status); its error is above." >&2
+    exit $(( status == 0 ? 1 : status ))
+  fi
+  # A /healthz answer alone could come from another instance on that port: parleyd writes its
+  # pid into the data dir's lock file only after it has bound both ports itself.
+  if [ "$(cat "$data_dir/parley.lock" 2>/dev/null)" = "$pid" ] &&
+     curl -fs "$api_url/healthz" >/dev/null 2>&1; then
+    ready=1; break
+  fi
   sleep 0.1
 done
+if [ -z "$ready" ]; then
+  echo "make run: parleyd (pid $pid) is not ready after 60 s; stopping it." >&2
+  kill -TERM "$pid"; wait "$pid"; exit 1
+fi
 
-key_id=${PARLEY_ACCESS_KEY_ID:-$(sed -n 's/^aws_access_key_id=//p' "$data_dir/credentials" 2>/dev/null)}
-secret=${PARLEY_SECRET_ACCESS_KEY:-$(sed -n 's/^aws_secret_access_key=//p' "$data_dir/credentials" 2>/dev/null)}
+if [ -n "${PARLEY_ACCESS_KEY_ID:-}" ] && [ -n "${PARLEY_SECRET_ACCESS_KEY:-}" ]; then
+  key_id=$PARLEY_ACCESS_KEY_ID
+  secret="(from PARLEY_SECRET_ACCESS_KEY)"
+  creds_line="  Credentials:                           from PARLEY_ACCESS_KEY_ID / PARLEY_SECRET_ACCESS_KEY"
+  try_env="export AWS_ACCESS_KEY_ID=\$PARLEY_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=\$PARLEY_SECRET_ACCESS_KEY AWS_DEFAULT_REGION=$region"
+else
+  key_id=$(sed -n 's/^aws_access_key_id=//p' "$data_dir/credentials" 2>/dev/null)
+  secret=$(sed -n 's/^aws_secret_access_key=//p' "$data_dir/credentials" 2>/dev/null)
+  creds_line="  Credentials file (AWS CLI format):     $data_dir/credentials"
+  try_env="export AWS_SHARED_CREDENTIALS_FILE=$data_dir/credentials AWS_DEFAULT_REGION=$region"
+fi
+wildcard_note=
+for hp in "$api" "$chat"; do
+  case ${hp%:*} in
+    0.0.0.0|::|"[::]") wildcard_note="  (listening on every address: from another machine use this machine's name or address)" ;;
+  esac
+done
+
 cat <<MSG
 
   Parley is running (pid $pid). Stop it with Ctrl-C.
 
-  Control API (AWS SDK / CLI endpoint):  http://$api
-  Messaging WebSocket (regionOrUrl):     ws://$chat
-  Region:                                us-east-1 (unless --region was given)
+  Control API (AWS SDK / CLI endpoint):  $api_url
+  Messaging WebSocket (regionOrUrl):     $chat_url
+$([ -n "$wildcard_note" ] && echo "$wildcard_note")
+  Region:                                $region
   Access key id:                         $key_id
   Secret access key:                     $secret
-  Credentials file (AWS CLI format):     $data_dir/credentials
+$creds_line
 
   Try it:
-    export AWS_SHARED_CREDENTIALS_FILE=$data_dir/credentials AWS_DEFAULT_REGION=us-east-1
-    aws ivschat create-room --name lobby --endpoint-url http://$api
+    $try_env
+    aws ivschat create-room --name lobby --endpoint-url $api_url
 
 MSG
-wait $pid
+wait "$pid"

@@ -7,16 +7,23 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build} asan=${2:-build-asan}
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 logdir=$(mktemp -d /tmp/parley-tests.XXXXXX)
 
-count_ctest() {  # adds ctest's totals from its log
-  local log=$1 line total fails
+count_ctest() {  # adds ctest's totals from its log (skipped tests count as skipped, not passed)
+  local log=$1 line total fails skips
   line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1)
   if [ -z "$line" ]; then failed=$((failed + 1)); return; fi
   total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
   fails=$(sed -E 's/.*passed, ([0-9]+) tests? failed.*/\1/' <<<"$line")
-  passed=$((passed + total - fails)); failed=$((failed + fails))
+  skips=$(grep -c '(Skipped)' "$log" || true)
+  passed=$((passed + total - fails - skips)); failed=$((failed + fails)); skipped=$((skipped + skips))
+}
+
+# Ninja's "[n/N]" lines, shown every tenth step, so a long build visibly progresses.
+progress() {  # progress LABEL
+  sed -un -E 's/^\[([0-9]+)\/([0-9]+)\].*/\1 \2/p' |
+    awk -v label="$1" '$1 % 10 == 0 || $1 == $2 { printf "  %s: %d/%d\n", label, $1, $2; fflush() }'
 }
 
 echo "== unit tests ($build)"
@@ -25,7 +32,7 @@ count_ctest "$logdir/unit.log"
 
 echo "== unit tests under ASan+UBSan ($asan)"
 if cmake -S . -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPARLEY_SANITIZE=ON -DPARLEY_UNIT_ONLY=OFF >"$logdir/asan-configure.log" 2>&1 &&
-   cmake --build "$asan" -j "$(nproc)" >"$logdir/asan-build.log" 2>&1; then
+   cmake --build "$asan" -j "$(nproc)" 2>&1 | tee "$logdir/asan-build.log" | progress "sanitizer build"; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$asan" --output-on-failure -j "$(nproc)" --timeout 300 2>&1 | tee "$logdir/asan.log" | grep -E 'tests passed|Failed|\*\*\*|ERROR: AddressSanitizer|runtime error' || true
   count_ctest "$logdir/asan.log"
@@ -38,9 +45,11 @@ run_node_tests() {  # run_node_tests NAME PARLEYD FILES...: node's test runner, 
   PARLEYD="$bin" PARLEY_LOAD="$PWD/$build/parley-load" \
     node --test --test-concurrency=1 "$@" >"$logdir/$name.log" 2>&1
   grep -E '^not ok|^# (tests|pass|fail)' "$logdir/$name.log" || true
-  local p f
+  local p f s
   p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$logdir/$name.log" | tail -1)
   f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$logdir/$name.log" | tail -1)
+  s=$(sed -nE 's/^# skipped ([0-9]+)$/\1/p' "$logdir/$name.log" | tail -1)
+  skipped=$((skipped + ${s:-0}))
   if [ -z "$p" ]; then echo "$name: no summary from the test runner:"; tail -40 "$logdir/$name.log"; failed=$((failed + 1)); fi
   if [ "${f:-0}" != 0 ]; then grep -B2 -A30 '^not ok' "$logdir/$name.log" | head -150; fi
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
@@ -72,5 +81,5 @@ for t in tests/cli/*.sh; do
 done
 
 echo "logs: $logdir"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

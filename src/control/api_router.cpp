@@ -130,7 +130,7 @@ ApiResponse ApiRouter::error_response(const ApiError& e) {
     return r;
 }
 
-ApiResponse ApiRouter::handle(const auth::HttpRequestView& req) {
+ApiResponse ApiRouter::handle(const auth::HttpRequestView& req, const PeerName& peer) {
     std::string request_id = new_request_id();
     // Route on exactly the path the signature covers (the verifier's view of the target): an
     // absolute-form target, dot segments or a fragment must not name another operation.
@@ -163,8 +163,8 @@ ApiResponse ApiRouter::handle(const auth::HttpRequestView& req) {
     try {
         if (!origin_form)
             throw ApiError("BadRequestException", 400, "The request target must start with '/'");
-        verifier_.verify(req, model::now_millis() / 1000);
-
+        // Routed before authentication only to name the operation in metrics and logs; the
+        // signature is checked before a routing error or anything else is answered.
         const Route* route = nullptr;
         bool path_known = false;
         for (const auto& r : kRoutes) {
@@ -175,13 +175,20 @@ ApiResponse ApiRouter::handle(const auth::HttpRequestView& req) {
             path_known = true;
             if (r.method == req.method) route = &r;
         }
+        if (route) op_name = route->name;
+        try {
+            verifier_.verify(req, model::now_millis() / 1000);
+        } catch (const ApiError& e) {
+            auth_failures_.report(op_name, e.type(), e.message(), header(req, "authorization"),
+                                  peer ? peer() : std::string("-"));
+            throw;
+        }
         if (!route) {
             ApiError e(path_known ? "MethodNotAllowedException" : "UnknownOperationException",
                        path_known ? 405 : 404,
                        "No operation matches " + std::string(req.method) + " " + std::string(path));
             throw e;
         }
-        op_name = route->name;
 
         if (!req.body.empty()) {
             auto ct = header(req, "content-type");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "auth/sigv4_verifier.hpp"
+#include "control/auth_failure_log.hpp"
 #include "control/control_context.hpp"
 
 namespace parley::control {
@@ -24,7 +25,9 @@ class ApiRouter {
   public:
     ApiRouter(ControlContext& ctx, const auth::SigV4Verifier& verifier);
 
-    ApiResponse handle(const auth::HttpRequestView& req);
+    // `peer` names the client's address; called only to log a failed authentication.
+    using PeerName = std::function<std::string()>;
+    ApiResponse handle(const auth::HttpRequestView& req, const PeerName& peer = {});
 
     // Readiness and metrics are served without authentication.
     void set_ready(bool ready) { ready_ = ready; }
@@ -38,6 +41,7 @@ class ApiRouter {
     const auth::SigV4Verifier& verifier_;
     std::atomic<bool> ready_{false};
     std::function<std::string()> metrics_;
+    AuthFailureLog auth_failures_;
 };
 
 }  // namespace parley::control

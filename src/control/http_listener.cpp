@@ -10,19 +10,14 @@ namespace parley::control {
 
 namespace asio = boost::asio;
 
-HttpListener::HttpListener(asio::io_context& accept_ctx, const asio::ip::tcp::endpoint& ep,
+HttpListener::HttpListener(asio::io_context& accept_ctx, asio::ip::tcp::acceptor acceptor,
                            ExecutorSource next_executor, ApiRouter& router,
                            std::size_t max_connections)
-    : acceptor_(accept_ctx),
+    : acceptor_(std::move(acceptor)),
       next_executor_(std::move(next_executor)),
       router_(router),
       retry_timer_(accept_ctx),
-      max_connections_(max_connections) {
-    acceptor_.open(ep.protocol());
-    acceptor_.set_option(asio::socket_base::reuse_address(true));
-    acceptor_.bind(ep);
-    acceptor_.listen(asio::socket_base::max_listen_connections);
-}
+      max_connections_(max_connections) {}
 
 void HttpListener::start() {
     do_accept();

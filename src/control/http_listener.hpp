@@ -14,8 +14,9 @@ namespace parley::control {
 class HttpListener : public std::enable_shared_from_this<HttpListener> {
   public:
     using ExecutorSource = std::function<boost::asio::any_io_executor()>;
-    // Binds at once so that a busy port is reported at start-up; throws on failure.
-    HttpListener(boost::asio::io_context& accept_ctx, const boost::asio::ip::tcp::endpoint& ep,
+    // `acceptor` is already bound and listening (on accept_ctx), so that a busy port is
+    // reported at start-up before anything else happens.
+    HttpListener(boost::asio::io_context& accept_ctx, boost::asio::ip::tcp::acceptor acceptor,
                  ExecutorSource next_executor, ApiRouter& router,
                  std::size_t max_connections = 10000);
     void start();

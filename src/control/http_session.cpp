@@ -87,7 +87,16 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     view.body = req.body();
     view.headers.reserve(16);
     for (const auto& field : req) view.headers.emplace_back(field.name_string(), field.value());
-    send(router_.handle(view), req.keep_alive());
+    send(router_.handle(view,
+                        [this] {
+                            boost::system::error_code ec;
+                            auto ep = stream_.socket().remote_endpoint(ec);
+                            if (ec) return std::string("-");
+                            auto host = ep.address().to_string();
+                            if (ep.address().is_v6()) host = "[" + host + "]";
+                            return host + ":" + std::to_string(ep.port());
+                        }),
+         req.keep_alive());
 }
 
 void HttpSession::send(ApiResponse&& api, bool keep_alive) {

@@ -10,14 +10,9 @@ namespace parley::messaging {
 
 namespace asio = boost::asio;
 
-ChatListener::ChatListener(asio::io_context& accept_ctx, const asio::ip::tcp::endpoint& ep,
+ChatListener::ChatListener(asio::io_context& accept_ctx, asio::ip::tcp::acceptor acceptor,
                            EdgeContext& ctx, RoomHub& hub)
-    : acceptor_(accept_ctx), ctx_(ctx), hub_(hub), retry_timer_(accept_ctx) {
-    acceptor_.open(ep.protocol());
-    acceptor_.set_option(asio::socket_base::reuse_address(true));
-    acceptor_.bind(ep);
-    acceptor_.listen(asio::socket_base::max_listen_connections);
-}
+    : acceptor_(std::move(acceptor)), ctx_(ctx), hub_(hub), retry_timer_(accept_ctx) {}
 
 void ChatListener::start() {
     do_accept();

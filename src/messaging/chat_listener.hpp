@@ -12,7 +12,8 @@ namespace parley::messaging {
 
 class ChatListener : public std::enable_shared_from_this<ChatListener> {
   public:
-    ChatListener(boost::asio::io_context& accept_ctx, const boost::asio::ip::tcp::endpoint& ep,
+    // `acceptor` is already bound and listening (on accept_ctx).
+    ChatListener(boost::asio::io_context& accept_ctx, boost::asio::ip::tcp::acceptor acceptor,
                  EdgeContext& ctx, RoomHub& hub);
     void start();
     void stop();

@@ -13,6 +13,7 @@
 #include "auth/sigv4_signer.hpp"
 #include "messaging/lambda_connection.hpp"
 #include "messaging/lambda_tls_context.hpp"
+#include "model/version.hpp"
 
 namespace parley::messaging {
 
@@ -313,7 +314,7 @@ void LambdaInvokeClient::invoke(const asio::any_io_executor& ex, std::size_t loo
     req.target(target);
     req.version(11);
     req.set(http::field::host, endpoint_->host_header);
-    req.set(http::field::user_agent, "parleyd/0.1.0");
+    req.set(http::field::user_agent, std::string("parleyd/") + model::kParleyVersion);
     req.set(http::field::content_type, "application/json");
     auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
                      std::chrono::system_clock::now().time_since_epoch())

@@ -1,12 +1,12 @@
 #include "server/parley_server.hpp"
 
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
 #include <boost/asio/signal_set.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
+#include <utility>
 
 #include "auth/credential_store.hpp"
 #include "auth/sigv4_verifier.hpp"
@@ -23,8 +23,11 @@
 #include "messaging/room_catalog.hpp"
 #include "messaging/room_hub.hpp"
 #include "model/clock_format.hpp"
+#include "model/version.hpp"
 #include "server/credential_file.hpp"
+#include "server/data_dir_lock.hpp"
 #include "server/event_loop_pool.hpp"
+#include "server/listen_socket.hpp"
 #include "store/sqlite_store.hpp"
 #include "token/key_ring.hpp"
 #include "token/replay_guard.hpp"
@@ -35,6 +38,7 @@ namespace parley::server {
 namespace asio = boost::asio;
 
 struct ParleyServer::Parts {
+    std::unique_ptr<DataDirLock> data_dir_lock;  // held until the very end of stop()
     std::unique_ptr<store::Store> store;
     messaging::RoomCatalog rooms;
     std::shared_ptr<token::KeyRing> keys;
@@ -68,13 +72,6 @@ ParleyServer::~ParleyServer() {
 }
 
 namespace {
-asio::ip::tcp::endpoint endpoint_of(const HostPort& hp) {
-    boost::system::error_code ec;
-    auto addr = asio::ip::make_address(hp.host == "localhost" ? "127.0.0.1" : hp.host, ec);
-    if (ec) throw std::runtime_error("not an IP address: " + hp.host);
-    return {addr, hp.port};
-}
-
 // Review-handler invocations are signed with PARLEY_LAMBDA_ACCESS_KEY_ID /
 // PARLEY_LAMBDA_SECRET_ACCESS_KEY when both are set, else with the server's own API keys.
 auth::Credentials lambda_credentials(const auth::Credentials& api) {
@@ -87,8 +84,10 @@ auth::Credentials lambda_credentials(const auth::Credentials& api) {
 
 void ParleyServer::start() {
     auto& p = *(parts_ = std::make_unique<Parts>());
-    std::filesystem::create_directories(config_.data_dir);
-    ::chmod(config_.data_dir.c_str(), 0700);
+    // Both doors first: a busy port stops the start before anything is written to the data dir.
+    auto api_acceptor = bind_listener(p.accept_ctx, config_.api_listen, "--api-listen");
+    auto chat_acceptor = bind_listener(p.accept_ctx, config_.chat_listen, "--chat-listen");
+    p.data_dir_lock = std::make_unique<DataDirLock>(config_.data_dir);
 
     p.store = store::open_sqlite_store(config_.data_dir / "parley.db");
     for (auto& room : p.store->list_rooms()) p.rooms.put(std::move(room));
@@ -149,23 +148,10 @@ void ParleyServer::start() {
     p.control->live = p.hub.get();
     auto* loops = p.loops.get();
     auto next = [loops]() -> asio::any_io_executor { return loops->next().get_executor(); };
-    try {
-        p.api_listener =
-            std::make_shared<control::HttpListener>(p.accept_ctx, endpoint_of(config_.api_listen),
-                                                    next, *p.router, config_.max_api_connections);
-    } catch (const boost::system::system_error& e) {
-        throw std::runtime_error("cannot listen on --api-listen " + config_.api_listen.host + ":" +
-                                 std::to_string(config_.api_listen.port) + ": " +
-                                 e.code().message());
-    }
-    try {
-        p.chat_listener = std::make_shared<messaging::ChatListener>(
-            p.accept_ctx, endpoint_of(config_.chat_listen), *p.edge, *p.hub);
-    } catch (const boost::system::system_error& e) {
-        throw std::runtime_error("cannot listen on --chat-listen " + config_.chat_listen.host +
-                                 ":" + std::to_string(config_.chat_listen.port) + ": " +
-                                 e.code().message());
-    }
+    p.api_listener = std::make_shared<control::HttpListener>(
+        p.accept_ctx, std::move(api_acceptor), next, *p.router, config_.max_api_connections);
+    p.chat_listener = std::make_shared<messaging::ChatListener>(
+        p.accept_ctx, std::move(chat_acceptor), *p.edge, *p.hub);
     schedule_key_maintenance();
     p.api_listener->start();
     p.chat_listener->start();
@@ -183,13 +169,19 @@ void ParleyServer::start() {
         }
     });
     p.router->set_ready(true);
+    started_ = true;
 
     auto api_ep = p.api_listener->local_endpoint();
     auto chat_ep = p.chat_listener->local_endpoint();
-    spdlog::info("parleyd {} ready: {} rooms, {} event loops", "0.1.0", p.rooms.size(), threads);
-    spdlog::info("control API  http://{}:{}  (region {}, account {})", api_ep.address().to_string(),
-                 api_ep.port(), config_.region, config_.account_id);
-    spdlog::info("chat WebSocket ws://{}:{}", chat_ep.address().to_string(), chat_ep.port());
+    spdlog::info("parleyd {} ready: {} rooms, {} event loops", model::kParleyVersion,
+                 p.rooms.size(), threads);
+    spdlog::info("control API  http://{}  (region {} in ARNs, account {})",
+                 client_host_port(api_ep), config_.region, config_.account_id);
+    spdlog::info("chat WebSocket ws://{}", client_host_port(chat_ep));
+    if (api_ep.address().is_unspecified() || chat_ep.address().is_unspecified())
+        spdlog::info(
+            "listening on every address of this machine; clients elsewhere use its name "
+            "or address");
     spdlog::info("chat logs under {}", config_.chatlog_dir.string());
     if (config_.lambda_endpoint.empty())
         spdlog::info(
@@ -199,8 +191,10 @@ void ParleyServer::start() {
                      config_.lambda_ca_file.empty()
                          ? ""
                          : " (also trusting the CAs in " + config_.lambda_ca_file + ")");
+    // Warn level: the operator must see (and keep) generated credentials at any log level
+    // short of "error".
     if (creds.source == LoadedCredentials::Source::Generated)
-        spdlog::info("generated API credentials in {}: access key id {} secret access key {}",
+        spdlog::warn("generated API credentials in {}: access key id {} secret access key {}",
                      (config_.data_dir / "credentials").string(), creds.credentials.access_key_id,
                      creds.credentials.secret_access_key);
     else
@@ -278,8 +272,8 @@ void ParleyServer::stop() {
     p.reviewer.reset();
     p.hub.reset();
     p.loops.reset();
-    spdlog::info("parleyd stopped");
     parts_.reset();
+    if (std::exchange(started_, false)) spdlog::info("parleyd stopped");
 }
 
 }  // namespace parley::server

@@ -22,6 +22,7 @@ class ParleyServer {
     void schedule_key_maintenance();
     ServerConfig config_;
     std::unique_ptr<Parts> parts_;
+    bool started_ = false;  // start() completed: stop() then reports "parleyd stopped"
 };
 
 }  // namespace parley::server

@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "model/version.hpp"
+
 namespace parley::server {
 
 std::optional<HostPort> parse_host_port(const std::string& s) {
@@ -34,7 +36,12 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
         "door\n"
         "without authentication.",
         "parleyd"};
-    app.set_config("--config", "", "Read options from a TOML/INI file (same names as the flags)");
+    app.set_config("--config", "",
+                   "Read options from a TOML/INI file (same names as the flags, without the "
+                   "dashes; see parley.example.toml). Unknown keys are an error");
+    // A typo in a config file must stop the start, never silently run on defaults.
+    app.allow_config_extras(CLI::config_extras_mode::error);
+    app.set_version_flag("--version", std::string("parleyd ") + model::kParleyVersion);
     app.get_formatter()->column_width(36);
 
     std::string api = out.api_listen.host + ":" + std::to_string(out.api_listen.port);
@@ -48,7 +55,8 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
         ->capture_default_str();
     app.add_option("--data-dir", data_dir, "Directory for the database, keys and credentials")
         ->capture_default_str();
-    app.add_option("--region", out.region, "Region embedded in ARNs and expected in SigV4 scopes")
+    app.add_option("--region", out.region,
+                   "Region embedded in ARNs (SigV4 credential scopes may name any region)")
         ->capture_default_str()
         ->check([](const std::string& s) {
             for (char c : s)
@@ -125,6 +133,25 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
 
     try {
         app.parse(argc, argv);
+    } catch (const CLI::ConfigError& e) {
+        // CLI11 says "INI was not able to parse KEY"; say what it means for a parleyd config.
+        std::string what = e.what();
+        const std::string prefix = "INI was not able to parse ";
+        if (what.rfind(prefix, 0) == 0) {
+            std::string key = what.substr(prefix.size());
+            const std::string section_mark = ".++";  // how CLI11 reports a [section] line
+            if (key.size() > section_mark.size() &&
+                key.compare(key.size() - section_mark.size(), section_mark.size(), section_mark) ==
+                    0)
+                what = "unknown section [" + key.substr(0, key.size() - section_mark.size()) +
+                       "] (parleyd's keys are all top-level)";
+            else
+                what = "unknown key '" + key +
+                       "' (keys are the long flags without dashes, e.g. api-listen; see "
+                       "parleyd --help)";
+        }
+        std::cerr << "parleyd: bad --config file: " << what << "\n";
+        return 2;
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     }

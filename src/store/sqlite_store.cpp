@@ -224,6 +224,23 @@ class SqliteStore final : public Store {
         // returns: FULL syncs the WAL on every commit and survives power loss, not just kill -9.
         execute(raw, "PRAGMA synchronous = FULL");
         migrate_schema(raw);
+        probe_write(raw, database_file);
+    }
+
+    // A read-only file or directory, or a full disk, must stop the start: otherwise the server
+    // would come up "ready" and answer every write with 500. Rewriting the schema version is a
+    // real committed write (WAL frame + sync) that changes nothing.
+    static void probe_write(sqlite3* raw, const std::filesystem::path& file) {
+        if (sqlite3_db_readonly(raw, "main") == 1)
+            throw std::runtime_error(file.string() +
+                                     " can only be opened read-only: check the owner and mode "
+                                     "of the file and of its directory");
+        try {
+            execute(raw, "PRAGMA user_version = " + std::to_string(latest_schema_version()));
+        } catch (const std::exception& e) {
+            throw std::runtime_error("cannot write to " + file.string() + " (" + e.what() +
+                                     "): is the disk full or the file read-only?");
+        }
     }
 
     void insert_room(const Room& room) override {
