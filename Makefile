@@ -70,7 +70,7 @@ build: apt-deps configure
 build-server: apt-deps configure
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target parleyd
 
-run: deps build-server
+run: apt-deps build-server
 	@scripts/run-server.sh $(BUILD_DIR)/parleyd --data-dir $(DATA_DIR) --api-listen $(API_LISTEN) --chat-listen $(CHAT_LISTEN)
 
 test: deps build

@@ -77,8 +77,8 @@ cat <<MSG
   Parley is running (pid $pid). Stop it with Ctrl-C.
 
   Control API (AWS SDK / CLI endpoint):  $api_url
-  Messaging WebSocket (regionOrUrl):     $chat_url
-$([ -n "$wildcard_note" ] && echo "$wildcard_note")
+  Messaging WebSocket (regionOrUrl):     $chat_url${wildcard_note:+
+$wildcard_note}
   Region:                                $region
   Access key id:                         $key_id
   Secret access key:                     $secret
