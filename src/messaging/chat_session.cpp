@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 
 #include "messaging/client_request_fields.hpp"
+#include "messaging/client_request_limits.hpp"
 #include "messaging/message_reviewer.hpp"
 #include "messaging/room_hub.hpp"
 #include "messaging/utf8_validator.hpp"
@@ -277,6 +278,11 @@ void ChatSession::on_text(std::string& payload) {
     if (const Value* rid = request_member(req, "RequestId")) {
         if (rid->kind() != Value::Kind::String)
             return send_error(model::new_id(), "", 400, "RequestId must be a string");
+        // Not echoed: it is the oversized member (and so not something a client waits for).
+        if (!within_length(rid->as_string(), kMaxRequestIdLength))
+            return send_error(
+                model::new_id(), "", 400,
+                "RequestId must be at most " + std::to_string(kMaxRequestIdLength) + " characters");
         request_id = rid->as_string();
     }
     if (!request_rate_.try_take(ctx_.settings.requests_per_connection_per_second,
@@ -355,7 +361,14 @@ void ChatSession::on_delete_message(const Value& req, const std::string& request
                           "The chat token does not allow DELETE_MESSAGE");
     const std::string* id = request_string(req, "Id");
     if (!id || id->empty()) return send_error(event_id, request_id, 400, "Id is required");
+    if (!is_message_id(*id))
+        return send_error(event_id, request_id, 400,
+                          "Id must be a message Id (12 letters and digits)");
     const std::string* reason = request_string(req, "Reason");
+    if (reason && !within_length(*reason, kMaxReasonLength))
+        return send_error(
+            event_id, request_id, 400,
+            "Reason must be at most " + std::to_string(kMaxReasonLength) + " characters");
     auto room = current_room();
     if (!room) return;
     model::Attributes attrs{{"MessageId", *id}, {"MessageID", *id}};
@@ -374,7 +387,15 @@ void ChatSession::on_disconnect_user(const Value& req, const std::string& reques
                           "The chat token does not allow DISCONNECT_USER");
     const std::string* user = request_string(req, "UserId");
     if (!user || user->empty()) return send_error(event_id, request_id, 400, "UserId is required");
+    if (!within_length(*user, kMaxUserIdLength))
+        return send_error(
+            event_id, request_id, 400,
+            "UserId must be at most " + std::to_string(kMaxUserIdLength) + " characters");
     const std::string* reason = request_string(req, "Reason");
+    if (reason && !within_length(*reason, kMaxReasonLength))
+        return send_error(
+            event_id, request_id, 400,
+            "Reason must be at most " + std::to_string(kMaxReasonLength) + " characters");
     auto room = current_room();
     if (!room) return;
     model::Attributes attrs{{"UserId", *user}};
