@@ -25,6 +25,7 @@
 #include "model/clock_format.hpp"
 #include "server/credential_file.hpp"
 #include "server/event_loop_pool.hpp"
+#include "server/memory_trimmer.hpp"
 #include "store/sqlite_store.hpp"
 #include "token/key_ring.hpp"
 #include "token/replay_guard.hpp"
@@ -58,6 +59,7 @@ struct ParleyServer::Parts {
     std::shared_ptr<control::HttpListener> api_listener;
     std::shared_ptr<messaging::ChatListener> chat_listener;
     std::unique_ptr<asio::steady_timer> key_timer;
+    std::unique_ptr<MemoryTrimmer> trimmer;
     std::thread accept_thread;
 };
 
@@ -167,6 +169,12 @@ void ParleyServer::start() {
                                  e.code().message());
     }
     schedule_key_maintenance();
+    p.trimmer = std::make_unique<MemoryTrimmer>(p.accept_ctx, [&p] {
+        auto chat = p.edge_metrics.connections_open.load(std::memory_order_relaxed);
+        return p.api_listener->open_connections() +
+               static_cast<std::size_t>(std::max<std::int64_t>(chat, 0));
+    });
+    p.trimmer->start();
     p.api_listener->start();
     p.chat_listener->start();
     p.hub->start_ticks();
@@ -254,6 +262,7 @@ void ParleyServer::stop() {
     if (p.api_listener) asio::post(p.accept_ctx, [l = p.api_listener] { l->stop(); });
     if (p.chat_listener) asio::post(p.accept_ctx, [l = p.chat_listener] { l->stop(); });
     if (p.key_timer) asio::post(p.accept_ctx, [t = p.key_timer.get()] { t->cancel(); });
+    if (p.trimmer) asio::post(p.accept_ctx, [t = p.trimmer.get()] { t->stop(); });
     // Clients see a proper close (1001 going away) rather than a dropped socket. Only once the
     // loops run: after a failed start nothing would run the closes, and each wait would time out.
     if (p.hub && p.loops && p.loops->running()) p.hub->shutdown(1001, "Server shutting down");
@@ -265,6 +274,7 @@ void ParleyServer::stop() {
     if (p.api_listener) p.api_listener->stop();
     if (p.chat_listener) p.chat_listener->stop();
     if (p.key_timer) p.key_timer->cancel();
+    if (p.trimmer) p.trimmer->stop();
     p.accept_ctx.restart();
     p.accept_ctx.poll();
     if (p.loops) p.loops->stop();
