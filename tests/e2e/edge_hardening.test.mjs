@@ -1,7 +1,8 @@
 // The edges under abuse and exhaustion: descriptor exhaustion on both doors (back off, do not
 // spin), HTTP framing an attacker could use to smuggle a request, memory per idle connection,
-// SIGTERM with many connections and pending reviews, a close frame arriving with the upgrade,
-// DeleteRoom racing handshakes, and a full disk under the store.
+// memory and slots held by unauthenticated connections (unfinished heads and upgrades, silent
+// sockets), SIGTERM with many connections and pending reviews, a close frame arriving with the
+// upgrade, DeleteRoom racing handshakes, and a full disk under the store.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -165,6 +166,106 @@ describe('HTTP framing on the control door', () => {
     const perConnection = ((await rssKiB(parley.child.pid)) - before) / socks.length;
     for (const s of socks) s.destroy();
     assert.ok(perConnection < 10, `${perConnection.toFixed(1)} KiB per idle connection`);
+  });
+});
+
+// Connections that have not authenticated yet (an unfinished request head on the control door,
+// an unfinished upgrade on the chat door) are what an attacker can open by the thousand: each
+// must hold little memory, as its bytes arrive, and give it back when it ends.
+describe('memory held by unauthenticated connections', () => {
+  const CONNECTIONS = 2000;
+  const KIB_PER_CONNECTION = 16;
+
+  // RSS once it has stopped moving (the server may still be reading what was sent).
+  async function settledRss(pid) {
+    let last = await rssKiB(pid);
+    for (let i = 0; i < 25; i += 1) {
+      await sleep(300);
+      const now = await rssKiB(pid);
+      if (Math.abs(now - last) < 256) return now;
+      last = now;
+    }
+    return last;
+  }
+
+  // Opens `n` connections that each send `head` (never finished) and keep the socket open.
+  async function openUnfinished(port, n, head) {
+    const socks = [];
+    const written = [];
+    for (let i = 0; i < n; i += 1) {
+      const s = net.connect(port, '127.0.0.1');
+      s.on('error', () => {});
+      written.push(new Promise((r) => s.write(head, () => r())));
+      socks.push(s);
+    }
+    await Promise.race([Promise.all(written), sleep(15000)]);
+    return socks;
+  }
+
+  // Measures growth per connection while they are open, and what is left once they are gone.
+  async function measure(parley, port, head) {
+    const pid = parley.child.pid;
+    await sleep(300);
+    const before = await settledRss(pid);
+    const socks = await openUnfinished(port, CONNECTIONS, head);
+    const during = await settledRss(pid);
+    for (const s of socks) s.destroy();
+    const perConnection = (during - before) / CONNECTIONS;
+    // Given back within a few seconds (the trim runs once a second after a large drop).
+    let after = await rssKiB(pid);
+    const deadline = Date.now() + 8000;
+    while (Date.now() < deadline && after - before > 4096) {
+      await sleep(250);
+      after = await rssKiB(pid);
+    }
+    return { before, during, after, perConnection };
+  }
+
+  function report(t, what, m) {
+    t.diagnostic(`${what}: RSS ${m.before} KiB -> ${m.during} KiB with ${CONNECTIONS} connections ` +
+      `(${m.perConnection.toFixed(1)} KiB each) -> ${m.after} KiB after they closed`);
+  }
+
+  test('control door: unfinished request heads stay small and are given back', async (t) => {
+    if (isSanitizerBuild()) { t.skip('sanitizer build: its allocator does not measure like the real one'); return; }
+    const parley = await startParley({ args: ['--threads', '2'] });
+    try {
+      // A 60 KB header line (refused once past the header limit) and, worse for the server,
+      // heads just under the limit, which it must hold until they finish or time out.
+      for (const [what, head] of [
+        ['60 KB header line', `POST /ListRooms HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(60 * 1024)}`],
+        ['7 KB head', `POST /ListRooms HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(7 * 1024)}`],
+      ]) {
+        const m = await measure(parley, parley.apiPort, head);
+        report(t, `control, ${what}`, m);
+        assert.ok(m.perConnection <= KIB_PER_CONNECTION, `control, ${what}: ${m.perConnection.toFixed(1)} KiB per connection`);
+        assert.ok(m.after - m.before <= 4096, `control, ${what}: ${m.after - m.before} KiB not given back`);
+      }
+      assert.equal((await fetch(`${parley.apiUrl}/healthz`)).status, 200);
+    } finally {
+      await stopCleanly(parley);
+    }
+  });
+
+  test('control door: a request head not finished within 10 s is dropped; idle connections stay', async () => {
+    const parley = await startParley();
+    try {
+      const started = Date.now();
+      const stalled = net.connect(parley.apiPort, '127.0.0.1');
+      const idle = net.connect(parley.apiPort, '127.0.0.1');
+      for (const s of [stalled, idle]) s.on('error', () => {});
+      stalled.write('POST /ListRooms HTTP/1.1\r\nHost: x\r\n');
+      const stalledClosed = new Promise((r) => stalled.on('close', () => r(Date.now())));
+      let idleClosed = false;
+      idle.on('close', () => { idleClosed = true; });
+      const at = await Promise.race([stalledClosed, sleep(14000).then(() => null)]);
+      assert.notEqual(at, null, 'the stalled request head was never dropped');
+      assert.ok(at - started >= 9500 && at - started < 13000, `dropped after ${at - started} ms`);
+      assert.equal(idleClosed, false, 'an idle keep-alive connection was dropped too');
+      idle.destroy();
+    } finally {
+      await stopCleanly(parley);
+    }
   });
 });
 
