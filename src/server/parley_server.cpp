@@ -133,7 +133,8 @@ void ParleyServer::start() {
     p.edge = std::make_unique<messaging::EdgeContext>(messaging::EdgeContext{
         .settings = {.max_frame_bytes = config_.max_frame_bytes,
                      .max_outbound_bytes = config_.max_outbound_bytes,
-                     .max_connections = config_.max_connections},
+                     .max_connections = config_.max_connections,
+                     .max_pending_connections = config_.max_pending_connections},
         .rooms = p.rooms,
         .sealer = *p.sealer,
         .replay_guard = p.replay_guard,

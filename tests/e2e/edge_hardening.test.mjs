@@ -267,6 +267,69 @@ describe('memory held by unauthenticated connections', () => {
       await stopCleanly(parley);
     }
   });
+
+  test('chat door: unfinished upgrades stay small and are given back', async (t) => {
+    if (isSanitizerBuild()) { t.skip('sanitizer build: its allocator does not measure like the real one'); return; }
+    const parley = await startParley({ args: ['--threads', '2'] });
+    try {
+      const head = `GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nX-Pad: ${'a'.repeat(7 * 1024)}`;
+      const m = await measure(parley, parley.chatPort, head);
+      report(t, 'chat, 7 KB upgrade', m);
+      assert.ok(m.perConnection <= KIB_PER_CONNECTION, `chat: ${m.perConnection.toFixed(1)} KiB per connection`);
+      assert.ok(m.after - m.before <= 4096, `chat: ${m.after - m.before} KiB not given back`);
+      const api = parley.client();
+      const room = await createRoom(api);
+      const c = await rawConnect(parley.chatUrl, (await mintToken(api, room.arn, 'after')).token);
+      c.close();
+      api.destroy();
+    } finally {
+      await stopCleanly(parley);
+    }
+  });
+
+  // Silent sockets are pending, not connections: they have their own cap and a 5 s deadline.
+  test('1,000 silent sockets do not lock a valid client out of --max-connections', async () => {
+    const parley = await startParley({ args: ['--max-connections', '1000'] });
+    const api = parley.client();
+    const silent = openSockets(parley.chatPort, 1000);
+    try {
+      await waitFor(async () => (await metrics(parley)).parley_chat_connections >= 1000, 5000, 'the silent sockets');
+      const room = await createRoom(api);
+      const c = await rawConnect(parley.chatUrl, (await mintToken(api, room.arn, 'valid')).token);
+      c.close();
+    } finally {
+      for (const s of silent) s.destroy();
+      api.destroy();
+      await stopCleanly(parley);
+    }
+  });
+
+  test('past --max-pending-connections a socket gets 503, and silent ones are dropped after 5 s', async () => {
+    const parley = await startParley({ args: ['--max-pending-connections', '100'] });
+    const api = parley.client();
+    const opened = Date.now();
+    const silent = openSockets(parley.chatPort, 100);
+    const closedAt = silent.map((s) => new Promise((r) => s.on('close', () => r(Date.now()))));
+    try {
+      await waitFor(async () => (await metrics(parley)).parley_chat_pending_connections >= 100, 5000, 'the silent sockets');
+      const room = await createRoom(api);
+      const refused = await rawConnect(parley.chatUrl, (await mintToken(api, room.arn, 'early')).token).then(
+        (c) => { c.close(); return null; }, (e) => e);
+      assert.equal(refused?.status, 503, `expected 503 while pending connections are full: ${refused?.message}`);
+      assert.match(refused.body, /pending/);
+      // The server drops each silent socket once its 5 s are up (checked once a second).
+      const times = await Promise.all(closedAt.map((p) => Promise.race([p, sleep(9000).then(() => null)])));
+      assert.ok(times.every((x) => x !== null), 'a silent socket was never dropped');
+      const latest = Math.max(...times) - opened;
+      assert.ok(latest >= 4500 && latest < 7500, `silent sockets dropped after ${latest} ms`);
+      const c = await rawConnect(parley.chatUrl, (await mintToken(api, room.arn, 'later')).token);
+      c.close();
+    } finally {
+      for (const s of silent) s.destroy();
+      api.destroy();
+      await stopCleanly(parley);
+    }
+  });
 });
 
 describe('messaging edge corners', () => {
