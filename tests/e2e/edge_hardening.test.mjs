@@ -175,6 +175,9 @@ describe('HTTP framing on the control door', () => {
 describe('memory held by unauthenticated connections', () => {
   const CONNECTIONS = 2000;
   const KIB_PER_CONNECTION = 16;
+  // What may stay after they close. A first wave leaves ~2-3.5 MiB that later waves reuse
+  // (pages pinned by per-socket state kept for reuse); before the fixes 12-106 MiB stayed.
+  const KIB_LEFT_AFTER_CLOSE = 6144;
 
   // RSS once it has stopped moving (the server may still be reading what was sent).
   async function settledRss(pid) {
@@ -214,7 +217,7 @@ describe('memory held by unauthenticated connections', () => {
     // Given back within a few seconds (the trim runs once a second after a large drop).
     let after = await rssKiB(pid);
     const deadline = Date.now() + 8000;
-    while (Date.now() < deadline && after - before > 4096) {
+    while (Date.now() < deadline && after - before > KIB_LEFT_AFTER_CLOSE) {
       await sleep(250);
       after = await rssKiB(pid);
     }
@@ -239,7 +242,7 @@ describe('memory held by unauthenticated connections', () => {
         const m = await measure(parley, parley.apiPort, head);
         report(t, `control, ${what}`, m);
         assert.ok(m.perConnection <= KIB_PER_CONNECTION, `control, ${what}: ${m.perConnection.toFixed(1)} KiB per connection`);
-        assert.ok(m.after - m.before <= 4096, `control, ${what}: ${m.after - m.before} KiB not given back`);
+        assert.ok(m.after - m.before <= KIB_LEFT_AFTER_CLOSE, `control, ${what}: ${m.after - m.before} KiB not given back`);
       }
       assert.equal((await fetch(`${parley.apiUrl}/healthz`)).status, 200);
     } finally {
@@ -276,7 +279,7 @@ describe('memory held by unauthenticated connections', () => {
       const m = await measure(parley, parley.chatPort, head);
       report(t, 'chat, 7 KB upgrade', m);
       assert.ok(m.perConnection <= KIB_PER_CONNECTION, `chat: ${m.perConnection.toFixed(1)} KiB per connection`);
-      assert.ok(m.after - m.before <= 4096, `chat: ${m.after - m.before} KiB not given back`);
+      assert.ok(m.after - m.before <= KIB_LEFT_AFTER_CLOSE, `chat: ${m.after - m.before} KiB not given back`);
       const api = parley.client();
       const room = await createRoom(api);
       const c = await rawConnect(parley.chatUrl, (await mintToken(api, room.arn, 'after')).token);
