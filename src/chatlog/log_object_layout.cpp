@@ -36,6 +36,15 @@ std::string path_component(std::string_view name) {
     return out;
 }
 
+std::optional<std::string> unwritable_name(const LogDestination& destination) {
+    std::string component = path_component(destination.name);
+    if (destination.type == DestinationType::Firehose) component += ".log";
+    if (component.size() <= kMaxFileNameBytes) return std::nullopt;
+    return "is too long for a file name under --chatlog-dir: it becomes " +
+           std::to_string(component.size()) + " bytes (characters outside [A-Za-z0-9._-] take " +
+           "3 each), at most " + std::to_string(kMaxFileNameBytes);
+}
+
 std::string s3_object_key(std::string_view account, std::string_view region,
                           std::string_view room_id, std::int64_t epoch_millis,
                           std::string_view hash) {

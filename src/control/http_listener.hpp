@@ -22,6 +22,7 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
     void start();
     void stop();
     boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+    std::size_t open_connections() const { return open_->load(std::memory_order_relaxed); }
 
   private:
     void do_accept();

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
+
 #include <boost/asio/dispatch.hpp>
 
 #include "model/api_error.hpp"
@@ -14,10 +16,20 @@ namespace http = beast::http;
 namespace asio = boost::asio;
 
 namespace {
+// Between requests, and for a request's body. The headers have a shorter deadline from their
+// first byte: a client that starts a request and stalls holds the connection's buffers.
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
+constexpr auto kHeaderTimeout = std::chrono::seconds(10);
+// An idle connection holds no read buffer; the next request's first read allocates this much
+// (Beast grows the buffer by doubling from there, up to kMaxRequestHeaderBytes).
+constexpr std::size_t kFirstReadBytes = 512;
 // How long and how much unread input a closing connection keeps draining (see linger_close).
 constexpr auto kLingerTimeout = std::chrono::seconds(5);
 constexpr std::size_t kMaxLingerBytes = 16 * 1024 * 1024;
+
+// What a closing connection reads is thrown away, so every connection of a loop can read into
+// the same buffer: closing connections hold none of their own.
+thread_local std::array<char, 16 * 1024> t_discard_buffer;
 }  // namespace
 
 HttpSession::HttpSession(asio::ip::tcp::socket&& socket, ApiRouter& router, ConnectionCount count,
@@ -50,14 +62,33 @@ void HttpSession::run() {
 void HttpSession::do_read() {
     parser_.emplace();
     parser_->body_limit(kMaxRequestBodyBytes);
-    parser_->header_limit(64 * 1024);
+    parser_->header_limit(kMaxRequestHeaderBytes);
+    if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
+    buffer_.shrink_to_fit();                       // frees it: idle connections stay small
+    stream_.expires_after(kIdleTimeout);
+    stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                self->buffer_.commit(n);
+                                if (ec) return self->on_read(ec, 0);
+                                self->read_header();
+                            });
+}
+
+void HttpSession::read_header() {
+    stream_.expires_after(kHeaderTimeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+}
+
+void HttpSession::on_header(beast::error_code ec, std::size_t bytes) {
+    if (ec) return on_read(ec, bytes);
     stream_.expires_after(kIdleTimeout);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
 
 void HttpSession::on_read(beast::error_code ec, std::size_t) {
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
         return do_close();
     if (ec == http::error::body_limit) {
@@ -135,12 +166,16 @@ void HttpSession::do_close() {
 void HttpSession::linger_close() {
     do_close();
     stream_.expires_after(kLingerTimeout);
-    discard_buffer_ = std::make_unique<std::array<char, 16 * 1024>>();
+    // The answer is written: nothing of the request or response is needed any more.
+    parser_.reset();
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    response_ = {};
     discard_input();
 }
 
 void HttpSession::discard_input() {
-    stream_.async_read_some(asio::buffer(*discard_buffer_),
+    stream_.async_read_some(asio::buffer(t_discard_buffer),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                                 self->discarded_bytes_ += n;
                                 if (ec || self->discarded_bytes_ > kMaxLingerBytes)

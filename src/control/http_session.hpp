@@ -1,7 +1,6 @@
 #pragma once
 // One HTTP/1.1 keep-alive connection on the control door (after the Beast http server example):
 // read a request, hand it to the ApiRouter, write the response, repeat.
-#include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -10,10 +9,14 @@
 #include <optional>
 
 #include "control/api_router.hpp"
+#include "control/request_body.hpp"
 
 namespace parley::control {
 
 inline constexpr std::size_t kMaxRequestBodyBytes = 1024 * 1024;
+// Request line and headers together. A signed SDK request needs under 2 KiB; the limit is what
+// a connection that never finishes its headers can make the server hold.
+inline constexpr std::size_t kMaxRequestHeaderBytes = 8 * 1024;
 
 // Counts open control connections for --max-api-connections; shared with sessions that may
 // outlive the listener.
@@ -29,6 +32,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   private:
     void do_read();
+    void read_header();
+    void on_header(boost::beast::error_code ec, std::size_t bytes);
     void on_read(boost::beast::error_code ec, std::size_t bytes);
     void send(ApiResponse&& api, bool keep_alive);
     void on_write(bool close, boost::beast::error_code ec, std::size_t bytes);
@@ -37,12 +42,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     void discard_input();
 
     boost::beast::tcp_stream stream_;
-    boost::beast::flat_buffer buffer_;
-    std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+    // Bounded: the headers are parsed only once complete, so they are held here until then.
+    boost::beast::flat_buffer buffer_{kMaxRequestHeaderBytes};
+    std::optional<boost::beast::http::request_parser<GrowingStringBody>> parser_;
     boost::beast::http::response<boost::beast::http::string_body> response_;
     ApiRouter& router_;
-    // Only a closing connection needs it: idle keep-alive connections must stay small.
-    std::unique_ptr<std::array<char, 16 * 1024>> discard_buffer_;
     std::size_t discarded_bytes_ = 0;
     ConnectionCount count_;
     bool over_capacity_;

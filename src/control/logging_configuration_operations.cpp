@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "chatlog/log_destination.hpp"
+#include "chatlog/log_object_layout.hpp"
 #include "control/operations.hpp"
 #include "model/api_error.hpp"
 #include "model/clock_format.hpp"
@@ -17,10 +19,32 @@ bool newer_first(const model::LoggingConfiguration& a, const model::LoggingConfi
     if (a.update_time != b.update_time) return a.update_time > b.update_time;
     return a.id < b.id;
 }
+
+// A name the API allows that cannot become a file name under --chatlog-dir (the chat logger
+// writes one per destination) is refused here, rather than failing every write later.
+void require_writable_destination(const model::DestinationConfiguration& configuration) {
+    auto destination = chatlog::destination_of(configuration);
+    auto why = chatlog::unwritable_name(destination);
+    if (!why) return;
+    std::string field = "destinationConfiguration.";
+    switch (destination.type) {
+        case chatlog::DestinationType::S3:
+            field += "s3.bucketName";
+            break;
+        case chatlog::DestinationType::CloudWatchLogs:
+            field += "cloudWatchLogs.logGroupName";
+            break;
+        case chatlog::DestinationType::Firehose:
+            field += "firehose.deliveryStreamName";
+            break;
+    }
+    throw ApiError::validation({{field, *why}});
+}
 }  // namespace
 
 Value create_logging_configuration(ControlContext& ctx, const OperationInput& in) {
     auto req = model::CreateLoggingConfigurationRequest::from_value(in.body);
+    require_writable_destination(req.destination_configuration);
     std::lock_guard lock(ctx.write_mutex);
     if (ctx.store.count_logging_configurations() >= ctx.settings.max_logging_configurations)
         throw ApiError::quota_exceeded("Maximum number of logging configurations reached", "",
@@ -47,6 +71,7 @@ Value get_logging_configuration(ControlContext& ctx, const OperationInput& in) {
 
 Value update_logging_configuration(ControlContext& ctx, const OperationInput& in) {
     auto req = model::UpdateLoggingConfigurationRequest::from_value(in.body);
+    if (req.destination_configuration) require_writable_destination(*req.destination_configuration);
     std::lock_guard lock(ctx.write_mutex);
     auto lc = require_logging_configuration(ctx, req.identifier);
     req.apply_to(lc);

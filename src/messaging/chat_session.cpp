@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -10,6 +9,7 @@
 #include <boost/beast/http.hpp>
 
 #include "messaging/client_request_fields.hpp"
+#include "messaging/client_request_limits.hpp"
 #include "messaging/message_reviewer.hpp"
 #include "messaging/room_hub.hpp"
 #include "messaging/utf8_validator.hpp"
@@ -26,11 +26,14 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using model::Value;
 
+// What a connection holds only until it is upgraded: at most kMaxUpgradeBytes of request, read
+// as it arrives (the buffer grows from 512 bytes), so a pending connection stays small.
+constexpr std::size_t kMaxUpgradeBytes = 8192;
+
 struct HandshakeState {
-    beast::flat_buffer buffer{8192};
+    beast::flat_buffer buffer{kMaxUpgradeBytes};
     http::request_parser<http::empty_body> parser;
     std::string response;
-    std::array<char, 1024> drain;  // discards what the peer still sends after a refusal
 };
 
 namespace {
@@ -61,6 +64,7 @@ ChatSession::ChatSession(asio::ip::tcp::socket&& socket, EdgeContext& ctx, std::
       loop_index_(loop_index),
       parser_(ctx.settings.max_frame_bytes) {
     ctx_.metrics.connections_open.fetch_add(1, std::memory_order_relaxed);
+    ctx_.metrics.connections_pending.fetch_add(1, std::memory_order_relaxed);
 }
 
 // Must not touch ctx_: at shutdown, sessions still held by abandoned handlers die with the loops'
@@ -75,8 +79,15 @@ void ChatSession::start() {
     last_activity_ms_ = model::now_millis();
     deadline_ms_ = last_activity_ms_ + ctx_.settings.handshake_timeout_ms;
     ctx_.hub->attach(shared_from_this());
-    if (static_cast<std::size_t>(ctx_.metrics.connections_open.load()) >
-        ctx_.settings.max_connections) {
+    // Both counts include this connection. Refused ones stay pending while the answer is sent,
+    // so a flood of them is bounded by the same deadline.
+    auto pending = ctx_.metrics.connections_pending.load();
+    auto upgraded = ctx_.metrics.connections_open.load() - pending;
+    if (static_cast<std::size_t>(pending) > ctx_.settings.max_pending_connections) {
+        handshake_ = std::make_unique<HandshakeState>();
+        return reject_handshake(503, "Too many pending connections");
+    }
+    if (static_cast<std::size_t>(upgraded) >= ctx_.settings.max_connections) {
         handshake_ = std::make_unique<HandshakeState>();
         return reject_handshake(503, "Too many connections");
     }
@@ -87,7 +98,7 @@ void ChatSession::start() {
 
 void ChatSession::read_handshake() {
     handshake_ = std::make_unique<HandshakeState>();
-    handshake_->parser.header_limit(16 * 1024);
+    handshake_->parser.header_limit(kMaxUpgradeBytes);
     // Headers only: an upgrade has no body, and a request with one must still get its answer.
     http::async_read_header(socket_, handshake_->buffer, handshake_->parser,
                             [self = shared_from_this()](const boost::system::error_code& ec,
@@ -129,6 +140,10 @@ void ChatSession::on_handshake(const boost::system::error_code& ec) {
     RoomPtr room = parts ? ctx_.rooms.find(parts->id) : nullptr;
     if (!room || room->arn != opened.claims->room_arn)
         return reject_handshake(404, "Room not found");
+    // Checked again now: connections that were pending together may have filled the door.
+    auto upgraded = ctx_.metrics.connections_open.load() - ctx_.metrics.connections_pending.load();
+    if (static_cast<std::size_t>(upgraded) >= ctx_.settings.max_connections)
+        return reject_handshake(503, "Too many connections");
     // Last: a token is consumed only by a connection that is really accepted.
     if (!ctx_.replay_guard.first_use(opened.claims->token_id, opened.claims->token_expires_at_ms,
                                      now))
@@ -163,13 +178,25 @@ void ChatSession::reject_handshake(unsigned status, std::string_view reason) {
 
 // Closing with unread request bytes (a body, an early frame) would send an RST that can destroy
 // the answer before the client reads it; so read to EOF (the tick's deadline bounds the wait).
+// Read into the loop's shared buffer once readable: a refused connection holds no buffer.
 void ChatSession::drain_after_reject() {
-    socket_.async_read_some(
-        asio::buffer(handshake_->drain),
-        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-            if (ec || self->state_ == State::Closed) return self->finish();
-            self->drain_after_reject();
-        });
+    socket_.async_wait(asio::ip::tcp::socket::wait_read, [self = shared_from_this()](
+                                                             const boost::system::error_code& ec) {
+        if (ec || self->state_ == State::Closed) return self->finish();
+        boost::system::error_code rec;
+        self->socket_.non_blocking(true, rec);
+        for (int rounds = 0; rounds < 4 && !rec; ++rounds)
+            self->socket_.read_some(asio::buffer(t_read_buffer), rec);
+        if (rec && rec != asio::error::would_block && rec != asio::error::try_again)
+            return self->finish();  // EOF or reset
+        self->drain_after_reject();
+    });
+}
+
+void ChatSession::leave_pending() {
+    if (!pending_) return;
+    pending_ = false;
+    ctx_.metrics.connections_pending.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void ChatSession::accept_handshake(std::string_view accept_key, std::string_view protocol,
@@ -181,6 +208,7 @@ void ChatSession::accept_handshake(std::string_view accept_key, std::string_view
         std::string(accept_key) + "\r\nSec-WebSocket-Protocol: " + std::string(protocol) +
         "\r\n\r\n";
     state_ = State::Open;
+    leave_pending();
     ctx_.metrics.connections_accepted.fetch_add(1, std::memory_order_relaxed);
     ctx_.hub->join(shared_from_this());
     joined_ = true;
@@ -277,6 +305,11 @@ void ChatSession::on_text(std::string& payload) {
     if (const Value* rid = request_member(req, "RequestId")) {
         if (rid->kind() != Value::Kind::String)
             return send_error(model::new_id(), "", 400, "RequestId must be a string");
+        // Not echoed: it is the oversized member (and so not something a client waits for).
+        if (!within_length(rid->as_string(), kMaxRequestIdLength))
+            return send_error(
+                model::new_id(), "", 400,
+                "RequestId must be at most " + std::to_string(kMaxRequestIdLength) + " characters");
         request_id = rid->as_string();
     }
     if (!request_rate_.try_take(ctx_.settings.requests_per_connection_per_second,
@@ -355,7 +388,14 @@ void ChatSession::on_delete_message(const Value& req, const std::string& request
                           "The chat token does not allow DELETE_MESSAGE");
     const std::string* id = request_string(req, "Id");
     if (!id || id->empty()) return send_error(event_id, request_id, 400, "Id is required");
+    if (!is_message_id(*id))
+        return send_error(event_id, request_id, 400,
+                          "Id must be a message Id (12 letters and digits)");
     const std::string* reason = request_string(req, "Reason");
+    if (reason && !within_length(*reason, kMaxReasonLength))
+        return send_error(
+            event_id, request_id, 400,
+            "Reason must be at most " + std::to_string(kMaxReasonLength) + " characters");
     auto room = current_room();
     if (!room) return;
     model::Attributes attrs{{"MessageId", *id}, {"MessageID", *id}};
@@ -374,7 +414,15 @@ void ChatSession::on_disconnect_user(const Value& req, const std::string& reques
                           "The chat token does not allow DISCONNECT_USER");
     const std::string* user = request_string(req, "UserId");
     if (!user || user->empty()) return send_error(event_id, request_id, 400, "UserId is required");
+    if (!within_length(*user, kMaxUserIdLength))
+        return send_error(
+            event_id, request_id, 400,
+            "UserId must be at most " + std::to_string(kMaxUserIdLength) + " characters");
     const std::string* reason = request_string(req, "Reason");
+    if (reason && !within_length(*reason, kMaxReasonLength))
+        return send_error(
+            event_id, request_id, 400,
+            "Reason must be at most " + std::to_string(kMaxReasonLength) + " characters");
     auto room = current_room();
     if (!room) return;
     model::Attributes attrs{{"UserId", *user}};
@@ -472,6 +520,7 @@ void ChatSession::abort() {
 void ChatSession::finish() {
     if (state_ == State::Closed) return;
     state_ = State::Closed;
+    leave_pending();
     ctx_.metrics.connections_open.fetch_sub(1, std::memory_order_relaxed);
     boost::system::error_code ignored;
     if (socket_.is_open()) socket_.close(ignored);

@@ -52,6 +52,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     void on_handshake(const boost::system::error_code& ec);
     void reject_handshake(unsigned status, std::string_view reason);
     void drain_after_reject();
+    void leave_pending();
     void accept_handshake(std::string_view accept_key, std::string_view protocol,
                           std::string_view leftover);
 
@@ -86,6 +87,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     bool writing_ = false;
     bool dirty_ = false;
     bool joined_ = false;
+    bool pending_ = true;  // counted in connections_pending until upgraded or closed
     bool shutdown_after_flush_ = false;
     bool ping_outstanding_ = false;
     std::int64_t deadline_ms_ = 0;  // handshake deadline, then close linger deadline

@@ -16,10 +16,13 @@ class MessageReviewer;
 struct EdgeSettings {
     std::size_t max_frame_bytes = 64 * 1024;
     std::size_t max_outbound_bytes = 1024 * 1024;
-    std::size_t max_connections = 50000;
+    std::size_t max_connections = 50000;  // upgraded connections
+    // Connections still in their opening handshake (not yet authenticated by a chat token) have
+    // their own cap and deadline, so silent sockets cannot fill --max-connections.
+    std::size_t max_pending_connections = 4096;
     double requests_per_connection_per_second = 10;  // the service's fixed per-connection quota
     std::size_t max_message_attributes_bytes = 1024;
-    int handshake_timeout_ms = 10000;
+    int handshake_timeout_ms = 5000;  // checked by the once-a-second tick
     int idle_ping_after_ms = 30000;   // quiet connections get a ping...
     int idle_close_after_ms = 75000;  // ...and are dropped if still silent after this
     int close_linger_ms = 5000;       // wait this long for the peer's close reply

@@ -13,6 +13,9 @@ std::string EdgeMetrics::render() const {
     std::string out;
     line(out, "parley_chat_connections", "gauge", "Open chat connections.",
          connections_open.load());
+    line(out, "parley_chat_pending_connections", "gauge",
+         "Chat connections not upgraded yet (handshake, or a refusal being sent).",
+         connections_pending.load());
     line(out, "parley_chat_connections_accepted_total", "counter", "Chat handshakes accepted.",
          static_cast<std::int64_t>(connections_accepted.load()));
     line(out, "parley_chat_handshakes_rejected_total", "counter", "Chat handshakes refused.",

@@ -7,7 +7,8 @@
 namespace parley::messaging {
 
 struct EdgeMetrics {
-    std::atomic<std::int64_t> connections_open{0};
+    std::atomic<std::int64_t> connections_open{0};     // every connection, pending ones too
+    std::atomic<std::int64_t> connections_pending{0};  // not (yet) upgraded: in the handshake
     std::atomic<std::uint64_t> connections_accepted{0};
     std::atomic<std::uint64_t> handshakes_rejected{0};
     std::atomic<std::uint64_t> messages_received{0};   // client frames with an action

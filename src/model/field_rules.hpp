@@ -44,9 +44,11 @@ inline constexpr IntegerRule kMaxResultsRule{.min = 1, .max = 50};
 inline constexpr IntegerRule kMaximumMessageLengthRule{.min = 1, .max = 500};
 inline constexpr IntegerRule kMaximumMessageRateRule{.min = 1, .max = 100};
 
+// AWS's tag rules reserve the "aws:" prefix, in keys and values, in any letter case.
 inline constexpr MapRule kTagsRule{.max_entries = kMaxTagsPerResource,
                                    .min_key_length = 1,
                                    .max_key_length = 128,
-                                   .max_value_length = 256};
+                                   .max_value_length = 256,
+                                   .reserved_prefix = "aws:"};
 
 }  // namespace parley::model

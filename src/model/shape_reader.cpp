@@ -11,6 +11,14 @@ std::size_t code_point_count(std::string_view s) {
     return n;
 }
 
+bool starts_with_ignoring_case(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; };
+    return std::equal(prefix.begin(), prefix.end(), s.begin(), [&](char a, char b) {
+        return lower(static_cast<unsigned char>(a)) == lower(static_cast<unsigned char>(b));
+    });
+}
+
 ShapeReader::ShapeReader(const Value& input, std::string_view prefix)
     : input_(input), prefix_(prefix) {
     if (!input_.is_object()) fail(prefix.empty() ? "body" : prefix, "must be a JSON object");
@@ -173,6 +181,13 @@ std::optional<std::map<std::string, std::string>> ShapeReader::string_map(std::s
         }
         if (code_point_count(e.as_string()) > rule.max_value_length) {
             fail(name, "value length must be at most " + std::to_string(rule.max_value_length));
+            return std::nullopt;
+        }
+        if (!rule.reserved_prefix.empty() &&
+            (starts_with_ignoring_case(k, rule.reserved_prefix) ||
+             starts_with_ignoring_case(e.as_string(), rule.reserved_prefix))) {
+            fail(name, "keys and values must not start with the reserved prefix " +
+                           std::string(rule.reserved_prefix) + " (in any letter case)");
             return std::nullopt;
         }
         total += k.size() + e.as_string().size();

@@ -38,7 +38,12 @@ struct MapRule {
     std::size_t min_key_length = 0, max_key_length = SIZE_MAX;
     std::size_t max_value_length = SIZE_MAX;
     std::size_t max_total_bytes = SIZE_MAX;  // sum of UTF-8 bytes of keys and values
+    // Keys and values must not start with this, in any letter case (AWS reserves "aws:").
+    std::string_view reserved_prefix{};
 };
+
+// Whether `s` starts with `prefix`, ASCII letters compared without regard to case.
+bool starts_with_ignoring_case(std::string_view s, std::string_view prefix);
 
 std::size_t code_point_count(std::string_view utf8);
 

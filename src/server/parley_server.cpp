@@ -28,6 +28,7 @@
 #include "server/data_dir_lock.hpp"
 #include "server/event_loop_pool.hpp"
 #include "server/listen_socket.hpp"
+#include "server/memory_trimmer.hpp"
 #include "store/sqlite_store.hpp"
 #include "token/key_ring.hpp"
 #include "token/replay_guard.hpp"
@@ -62,6 +63,7 @@ struct ParleyServer::Parts {
     std::shared_ptr<control::HttpListener> api_listener;
     std::shared_ptr<messaging::ChatListener> chat_listener;
     std::unique_ptr<asio::steady_timer> key_timer;
+    std::unique_ptr<MemoryTrimmer> trimmer;
     std::thread accept_thread;
 };
 
@@ -130,7 +132,8 @@ void ParleyServer::start() {
     p.edge = std::make_unique<messaging::EdgeContext>(messaging::EdgeContext{
         .settings = {.max_frame_bytes = config_.max_frame_bytes,
                      .max_outbound_bytes = config_.max_outbound_bytes,
-                     .max_connections = config_.max_connections},
+                     .max_connections = config_.max_connections,
+                     .max_pending_connections = config_.max_pending_connections},
         .rooms = p.rooms,
         .sealer = *p.sealer,
         .replay_guard = p.replay_guard,
@@ -153,6 +156,12 @@ void ParleyServer::start() {
     p.chat_listener = std::make_shared<messaging::ChatListener>(
         p.accept_ctx, std::move(chat_acceptor), *p.edge, *p.hub);
     schedule_key_maintenance();
+    p.trimmer = std::make_unique<MemoryTrimmer>(p.accept_ctx, [&p] {
+        auto chat = p.edge_metrics.connections_open.load(std::memory_order_relaxed);
+        return p.api_listener->open_connections() +
+               static_cast<std::size_t>(std::max<std::int64_t>(chat, 0));
+    });
+    p.trimmer->start();
     p.api_listener->start();
     p.chat_listener->start();
     p.hub->start_ticks();
@@ -248,6 +257,7 @@ void ParleyServer::stop() {
     if (p.api_listener) asio::post(p.accept_ctx, [l = p.api_listener] { l->stop(); });
     if (p.chat_listener) asio::post(p.accept_ctx, [l = p.chat_listener] { l->stop(); });
     if (p.key_timer) asio::post(p.accept_ctx, [t = p.key_timer.get()] { t->cancel(); });
+    if (p.trimmer) asio::post(p.accept_ctx, [t = p.trimmer.get()] { t->stop(); });
     // Clients see a proper close (1001 going away) rather than a dropped socket. Only once the
     // loops run: after a failed start nothing would run the closes, and each wait would time out.
     if (p.hub && p.loops && p.loops->running()) p.hub->shutdown(1001, "Server shutting down");
@@ -259,6 +269,7 @@ void ParleyServer::stop() {
     if (p.api_listener) p.api_listener->stop();
     if (p.chat_listener) p.chat_listener->stop();
     if (p.key_timer) p.key_timer->cancel();
+    if (p.trimmer) p.trimmer->stop();
     p.accept_ctx.restart();
     p.accept_ctx.poll();
     if (p.loops) p.loops->stop();

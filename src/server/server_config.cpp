@@ -93,6 +93,11 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
     app.add_option("--max-connections", out.max_connections,
                    "Concurrent chat connections accepted (all rooms)")
         ->capture_default_str();
+    app.add_option("--max-pending-connections", out.max_pending_connections,
+                   "Chat connections still in their opening handshake (5 s at most each); past "
+                   "it a new connection gets 503. They do not count against --max-connections")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
     app.add_option(
            "--max-api-connections", out.max_api_connections,
            "Concurrent control-API connections; past it a connection gets 503 and is closed")

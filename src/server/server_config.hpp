@@ -24,6 +24,7 @@ struct ServerConfig {
     std::size_t max_rooms = 50000;
     std::size_t max_logging_configurations = 10;
     std::size_t max_connections = 50000;
+    std::size_t max_pending_connections = 4096;
     std::size_t max_api_connections = 10000;
     std::size_t max_frame_bytes = 64 * 1024;
     std::size_t max_outbound_bytes = 1024 * 1024;

@@ -574,6 +574,16 @@ test('TagResource / ListTagsForResource / UntagResource on rooms and logging con
   await expectFieldError(api.send(new TagResourceCommand({ resourceArn: room.arn, tags: { ['k'.repeat(129)]: 'v' } })), 'tags');
   await expectFieldError(api.send(new TagResourceCommand({ resourceArn: room.arn, tags: { k: 'v'.repeat(257) } })), 'tags');
   await api.send(new TagResourceCommand({ resourceArn: room.arn, tags: { ['k'.repeat(128)]: 'v'.repeat(256) } }));
+  // AWS's tag rules reserve the aws: prefix for keys and values, in any letter case.
+  for (const tags of [{ 'aws:team': 'v' }, { 'AWS:team': 'v' }, { team: 'Aws:chat' }]) {
+    await expectFieldError(api.send(new TagResourceCommand({ resourceArn: room.arn, tags })), 'tags');
+    await expectFieldError(api.send(new TagResourceCommand({ resourceArn: lc.arn, tags })), 'tags');
+    await expectFieldError(createRoom({ tags }), 'tags');
+    await expectFieldError(createLc({ destinationConfiguration: s3(), tags }), 'tags');
+  }
+  const reservedLeftOut = await api.send(new ListTagsForResourceCommand({ resourceArn: room.arn }));
+  assert.ok(Object.entries(reservedLeftOut.tags).every(([k, v]) => !/^aws:/i.test(k) && !/^aws:/i.test(v)));
+  await api.send(new TagResourceCommand({ resourceArn: room.arn, tags: { awsteam: 'aws', 'team:aws:x': 'x' } }));
 
   for (const cmd of [
     new ListTagsForResourceCommand({ resourceArn: missingRoomArn }),

@@ -93,6 +93,50 @@ describe('messaging robustness (raw ws)', () => {
     await stillUsable(c);
   });
 
+  // Members the server copies to every member of the room are bounded (docs/compatibility.md):
+  // one 60 KB RequestId would otherwise be sent to the whole room.
+  test('oversized RequestId, Id, Reason and UserId get ERROR 400 and reach nobody', async () => {
+    const c = await client('bounded');
+    const watcher = await client('bounded-watcher');
+    const seenBefore = watcher.frames.length;
+    const huge = 'r'.repeat(60 * 1024);
+    const tooLong = (n) => 'x'.repeat(n + 1);
+
+    const big = await errorFor(c, JSON.stringify({ Action: 'SEND_MESSAGE', RequestId: huge, Content: 'amplified' }), '');
+    assert.equal(big.ErrorCode, 400);
+    assert.match(big.ErrorMessage, /RequestId/);
+    const over = await errorFor(c, JSON.stringify({ Action: 'SEND_MESSAGE', RequestId: tooLong(256), Content: 'x' }), '');
+    assert.equal(over.ErrorCode, 400);
+    for (const [rid, req] of [
+      ['r-id-form', { Action: 'DELETE_MESSAGE', Id: huge }],
+      ['r-id-short', { Action: 'DELETE_MESSAGE', Id: 'AAAAAAAAAAA' }],
+      ['r-del-reason', { Action: 'DELETE_MESSAGE', Id: 'AAAAAAAAAAAA', Reason: tooLong(256) }],
+      ['r-dis-reason', { Action: 'DISCONNECT_USER', UserId: 'nobody', Reason: huge }],
+      ['r-dis-user', { Action: 'DISCONNECT_USER', UserId: tooLong(128) }],
+    ]) {
+      const err = await errorFor(c, JSON.stringify({ RequestId: rid, ...req }), rid);
+      assert.equal(err.ErrorCode, 400, JSON.stringify(req).slice(0, 100));
+    }
+    await new Promise((r) => setTimeout(r, 1100));  // the per-connection rate (10/s) refills
+
+    // At the bounds everything is accepted and delivered.
+    const rid = 'q'.repeat(256);
+    c.send({ Action: 'SEND_MESSAGE', RequestId: rid, Content: 'at the bound' });
+    const m = await watcher.next((f) => f.Type === 'MESSAGE' && f.Content === 'at the bound');
+    assert.equal(m.RequestId, rid);
+    c.send({ Action: 'DELETE_MESSAGE', RequestId: 'r-del-ok', Id: m.Id, Reason: 'é'.repeat(256) });
+    const del = await watcher.next((f) => f.Type === 'EVENT' && f.RequestId === 'r-del-ok');
+    assert.equal(del.Attributes.Reason, 'é'.repeat(256));
+    c.send({ Action: 'DISCONNECT_USER', RequestId: 'r-dis-ok', UserId: 'u'.repeat(128), Reason: 'z'.repeat(256) });
+    await watcher.next((f) => f.Type === 'EVENT' && f.RequestId === 'r-dis-ok');
+
+    const leaked = watcher.frames.slice(seenBefore).filter((f) => f.text.length > 4096 ||
+      (f.json?.Type === 'MESSAGE' && f.json.Content === 'amplified'));
+    assert.deepEqual(leaked, [], 'an oversized member reached another member');
+    assert.ok(!watcher.jsonFrames().some((f) => ['r-id-form', 'r-id-short', 'r-del-reason', 'r-dis-reason', 'r-dis-user'].includes(f.RequestId)));
+    await stillUsable(c);
+  });
+
   test('lower-case request keys are accepted', async () => {
     const c = await client();
     c.send({ action: 'SEND_MESSAGE', requestId: 'r-lower', content: 'lower', attributes: { a: 'b' } });

@@ -20,6 +20,7 @@
 
 #include "messaging/chat_frames.hpp"
 #include "messaging/client_request_fields.hpp"
+#include "messaging/client_request_limits.hpp"
 #include "messaging/utf8_validator.hpp"
 #include "model/json_codec.hpp"
 
@@ -153,6 +154,10 @@ void run_payload(std::string_view payload, std::int64_t now_ns) {
     std::string request_id;
     if (const Value* rid = parley::messaging::request_member(req, "RequestId")) {
         if (rid->kind() != Value::Kind::String) return;
+        // As on_text: past the bound only an ERROR without the RequestId goes out.
+        if (!parley::messaging::within_length(rid->as_string(),
+                                              parley::messaging::kMaxRequestIdLength))
+            return;
         request_id = rid->as_string();
     }
     const std::string* action = parley::messaging::request_string(req, "Action");
@@ -180,13 +185,19 @@ void run_payload(std::string_view payload, std::int64_t now_ns) {
         const bool del = *action == "DELETE_MESSAGE";
         const std::string* who = parley::messaging::request_string(req, del ? "Id" : "UserId");
         if (!who || who->empty()) return;
+        if (del ? !parley::messaging::is_message_id(*who)
+                : !parley::messaging::within_length(*who, parley::messaging::kMaxUserIdLength))
+            return;
         model::Attributes attrs;
         if (del)
             attrs = {{"MessageId", *who}, {"MessageID", *who}};
         else
             attrs = {{"UserId", *who}};
-        if (const std::string* reason = parley::messaging::request_string(req, "Reason"))
+        if (const std::string* reason = parley::messaging::request_string(req, "Reason")) {
+            if (!parley::messaging::within_length(*reason, parley::messaging::kMaxReasonLength))
+                return;
             attrs["Reason"] = *reason;
+        }
         check_event({.id = "evtId0000001",
                      .request_id = request_id,
                      .event_name = del ? "aws:DELETE_MESSAGE" : "aws:DISCONNECT_USER",

@@ -27,7 +27,7 @@ libs_of() {
     case "$1" in
         ws_frame_parser | chat_action) echo "messaging model" ;;
         control_request) echo "model" ;;
-        api_router) echo "control messaging store token auth model" ;;
+        api_router) echo "control chatlog messaging store token auth model" ;;
         *) echo "unknown fuzz target: $1" >&2; exit 2 ;;
     esac
 }

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "chatlog/gzip_codec.hpp"
@@ -53,6 +56,42 @@ TEST(ChatLogLayout, NamesNeverLeaveTheirDirectory) {
     EXPECT_EQ(path_component("a%2Fb"), "a%252Fb");
     auto p = cloudwatch_stream_path("/root", "..", "r");
     EXPECT_EQ(p.lexically_normal().string().rfind("/root/cloudwatch/", 0), 0u);
+}
+
+// Names the API accepts but no file system can hold are refused when configured. The bound is
+// checked against a real directory: the longest accepted name can be created, one more cannot.
+TEST(ChatLogLayout, NamesLongerThanAFileNameAreUnwritable) {
+    using T = DestinationType;
+    EXPECT_FALSE(unwritable_name({T::CloudWatchLogs, std::string(255, 'g')}));
+    EXPECT_TRUE(unwritable_name({T::CloudWatchLogs, std::string(256, 'g')}));
+    EXPECT_FALSE(unwritable_name({T::CloudWatchLogs, std::string(85, '/')}));  // 255 bytes
+    EXPECT_TRUE(unwritable_name({T::CloudWatchLogs, std::string(86, '/')}));
+    EXPECT_TRUE(unwritable_name({T::CloudWatchLogs, std::string(512, '#')}));
+    EXPECT_FALSE(unwritable_name({T::Firehose, std::string(251, 'f')}));  // + ".log"
+    EXPECT_TRUE(unwritable_name({T::Firehose, std::string(252, 'f')}));
+    EXPECT_FALSE(unwritable_name({T::Firehose, std::string(64, 'f')}));  // the API's longest
+    EXPECT_FALSE(unwritable_name({T::S3, std::string(63, 'b')}));        // the API's longest
+    EXPECT_FALSE(unwritable_name({T::Firehose, ".."}));  // encoded whole: "%2E%2E.log"
+    EXPECT_FALSE(unwritable_name({T::CloudWatchLogs, "."}));
+    EXPECT_NE(unwritable_name({T::CloudWatchLogs, std::string(300, 'g')})->find("300 bytes"),
+              std::string::npos);
+
+    auto dir =
+        std::filesystem::temp_directory_path() / ("parley-layout-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    auto creatable = [&](const std::filesystem::path& p) {
+        std::error_code ec;
+        std::filesystem::create_directories(p.parent_path(), ec);
+        if (ec) return false;
+        std::ofstream out(p);
+        return out.good();
+    };
+    EXPECT_TRUE(creatable(cloudwatch_stream_path(dir, std::string(85, '/'), "r")));
+    EXPECT_FALSE(creatable(cloudwatch_stream_path(dir, std::string(86, '/'), "r")));
+    EXPECT_TRUE(creatable(firehose_stream_path(dir, std::string(251, 'f'))));
+    EXPECT_FALSE(creatable(firehose_stream_path(dir, std::string(252, 'f'))));
+    EXPECT_TRUE(creatable(firehose_stream_path(dir, "..")));
+    std::filesystem::remove_all(dir);
 }
 
 TEST(ChatLogLayout, DestinationOfEachConfigurationKind) {

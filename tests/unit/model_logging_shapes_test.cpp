@@ -149,6 +149,11 @@ TEST(CreateLoggingConfigurationRequest, NameAndTagsBounds) {
         with(base, "tags", Value::structure({{repeat(129), "v"}})), "tags"));
     EXPECT_TRUE(refuses<CreateLoggingConfigurationRequest>(
         with(base, "tags", Value::structure({{"k", repeat(257)}})), "tags"));
+    // AWS reserves the aws: prefix, in keys and values, in any letter case.
+    EXPECT_TRUE(refuses<CreateLoggingConfigurationRequest>(
+        with(base, "tags", Value::structure({{"aWs:k", "v"}})), "tags"));
+    EXPECT_TRUE(refuses<CreateLoggingConfigurationRequest>(
+        with(base, "tags", Value::structure({{"k", "AWS:v"}})), "tags"));
 }
 
 TEST(CreateLoggingConfigurationRequest, ToValueUsesModelNamesAndRoundTrips) {

@@ -128,6 +128,11 @@ TEST(CreateRoomRequest, TagsBounds) {
     for (int i = 0; i < 128; ++i) wide_key += "\xc3\xa9";
     EXPECT_TRUE(accepts<CreateRoomRequest>(one_tag(wide_key, "v")));
     EXPECT_TRUE(refuses<CreateRoomRequest>(parse(R"({"tags":{"k":1}})"), "tags"));
+    // AWS reserves the aws: prefix, in keys and values, in any letter case.
+    EXPECT_TRUE(refuses<CreateRoomRequest>(one_tag("aws:team", "v"), "tags"));
+    EXPECT_TRUE(refuses<CreateRoomRequest>(one_tag("AWS:team", "v"), "tags"));
+    EXPECT_TRUE(refuses<CreateRoomRequest>(one_tag("k", "Aws:value"), "tags"));
+    EXPECT_TRUE(accepts<CreateRoomRequest>(one_tag("awsteam", "aws")));
     EXPECT_TRUE(refuses<CreateRoomRequest>(parse(R"({"tags":["k"]})"), "tags"));
 }
 

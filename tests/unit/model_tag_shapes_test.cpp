@@ -127,6 +127,20 @@ TEST(TagResourceRequest, TagKeyAndValueBounds) {
         refuses<TagResourceRequest>(with(base, "tags", Value::structure({{"k", 1}})), "tags"));
 }
 
+// AWS reserves the aws: prefix for its own tags, in keys and values and in any letter case.
+TEST(TagResourceRequest, RefusesTheReservedAwsPrefix) {
+    Value base = Value::structure({{"resourceArn", kRoomArn}});
+    auto one = [&](std::string k, std::string v) {
+        return with(base, "tags", Value::structure({{std::move(k), std::move(v)}}));
+    };
+    for (const char* reserved : {"aws:", "aws:team", "AWS:team", "Aws:x", "aWs:x"}) {
+        EXPECT_TRUE(refuses<TagResourceRequest>(one(reserved, "v"), "tags")) << reserved;
+        EXPECT_TRUE(refuses<TagResourceRequest>(one("k", reserved), "tags")) << reserved;
+    }
+    for (const char* fine : {"aws", "awsx:team", "team:aws:x", "aws-team", " aws:x", "aw:"})
+        EXPECT_TRUE(accepts<TagResourceRequest>(one(fine, fine))) << fine;
+}
+
 TEST(TagResourceRequest, BodyMustBeAnObjectAndEveryErrorIsListed) {
     Value list_body = parse("[1]");
     EXPECT_EQ(errors_from([&] { TagResourceRequest::from_parts("nope", &list_body); }),
