@@ -6,6 +6,7 @@
 
 #include "chatlog/logging_configuration_listener.hpp"
 #include "control/page_token_codec.hpp"
+#include "control/room_sync.hpp"
 #include "messaging/live_room_control.hpp"
 #include "messaging/room_catalog.hpp"
 #include "model/api_error.hpp"
@@ -35,8 +36,13 @@ struct ControlContext {
     messaging::LiveRoomControl* live = nullptr;  // null until the messaging edge is wired
     // Told of logging-configuration changes (the chat logger's destination map); may be null.
     chatlog::LoggingConfigurationListener* logging_listener = nullptr;
+    // Set when the store is shared with other nodes (PostgreSQL): room reads that must be
+    // current go to the store, and the catalog is changed only through it. Null with SQLite.
+    RoomSync* sync = nullptr;
     PageTokenCodec page_tokens;
-    // Serialises mutations so check-then-write (e.g. "logging configuration unused") is atomic.
+    // Serialises this node's mutations (cheap, and keeps SQLite's behaviour). Rules that must
+    // hold across nodes ("logging configuration unused", quotas) are enforced by the store's
+    // transactions, not by this mutex.
     std::mutex write_mutex;
 };
 

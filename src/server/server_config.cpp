@@ -1,6 +1,7 @@
 #include "server/server_config.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 namespace parley::server {
@@ -119,6 +120,16 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
                    "cloudwatch/<log group>/aws/IVSChatLogs/1.0/room_<id>.log, "
                    "firehose/<stream>.log; names are percent-encoded into one directory level "
                    "(log group /a/b -> %2Fa%2Fb)");
+    app.add_option("--store", out.store,
+                   "Where control-plane state lives: sqlite (a database under --data-dir) or "
+                   "postgresql://user[:password]@host[:port]/database, shared by every node of a "
+                   "cluster (see docs/cluster.md). Also read from PARLEY_STORE when absent, so "
+                   "that a password need not appear in argv")
+        ->capture_default_str();
+    app.add_option("--master-key-file", out.master_key_file,
+                   "File holding the 64-hex-character master key that wraps the token keys kept "
+                   "in a PostgreSQL store (PARLEY_MASTER_KEY takes precedence); required with "
+                   "--store postgresql://...");
     app.add_option("--log-level", out.log_level, "trace, debug, info, warn, error")
         ->capture_default_str()
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
@@ -127,6 +138,17 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
+    }
+    if (app.count("--store") == 0) {
+        if (const char* env = std::getenv("PARLEY_STORE"); env != nullptr && *env != '\0')
+            out.store = env;
+    }
+    if (out.store.empty()) out.store = "sqlite";
+    if (out.store != "sqlite" && out.store.rfind("postgresql://", 0) != 0 &&
+        out.store.rfind("postgres://", 0) != 0) {
+        std::cerr << "parleyd: --store takes sqlite or postgresql://user[:password]@host[:port]/db"
+                  << "\n";
+        return 2;
     }
     auto a = parse_host_port(api);
     auto c = parse_host_port(chat);
