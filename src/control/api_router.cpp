@@ -154,7 +154,7 @@ ApiResponse ApiRouter::handle(const auth::HttpRequestView& req) {
     // Readiness for load balancers: also false while the store cannot be reached, so traffic
     // goes to nodes that can serve writes (/healthz stays the liveness probe).
     if (req.method == "GET" && path == "/readyz") {
-        const bool store_ok = ctx_.store.healthy();
+        const bool store_ok = store_health_ ? store_health_() : ctx_.store.healthy();
         ApiResponse r;
         r.status = ready_ && store_ok ? 200 : 503;
         r.content_type = "text/plain";

@@ -294,6 +294,10 @@ void ParleyServer::start_change_feed() {
     };
     p.change_listener = std::make_unique<store::PgChangeListener>(p.pg->pool().url(), handlers);
     p.change_listener->start();
+    // Ready while the change feed is connected: it pings every 2 s and reconnects with backoff,
+    // so /readyz follows the database both ways without any client request.
+    p.router->set_store_health(
+        [listener = p.change_listener.get()] { return listener->connected(); });
 }
 
 // Hourly: rotate the token key when it is older than the rotation period (AES-GCM with random
