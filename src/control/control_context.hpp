@@ -40,10 +40,15 @@ struct ControlContext {
     // current go to the store, and the catalog is changed only through it. Null with SQLite.
     RoomSync* sync = nullptr;
     PageTokenCodec page_tokens;
-    // Serialises this node's mutations (cheap, and keeps SQLite's behaviour). Rules that must
-    // hold across nodes ("logging configuration unused", quotas) are enforced by the store's
-    // transactions, not by this mutex.
+    // Serialises this node's mutations when the store is its own (SQLite: keeps the behaviour
+    // it always had). With a shared store it is not taken: the rules ("logging configuration
+    // unused", quotas, read-modify-write) are enforced by the store's transactions for every
+    // node alike, and this node's writes may overlap in the database.
     std::mutex write_mutex;
+    std::unique_lock<std::mutex> local_write_lock() {
+        return sync ? std::unique_lock<std::mutex>(write_mutex, std::defer_lock)
+                    : std::unique_lock<std::mutex>(write_mutex);
+    }
 };
 
 // Inputs of one operation: the JSON body, plus the members bound to the URL (tag operations).

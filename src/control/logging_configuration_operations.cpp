@@ -21,7 +21,7 @@ bool newer_first(const model::LoggingConfiguration& a, const model::LoggingConfi
 
 Value create_logging_configuration(ControlContext& ctx, const OperationInput& in) {
     auto req = model::CreateLoggingConfigurationRequest::from_value(in.body);
-    std::lock_guard lock(ctx.write_mutex);
+    auto lock = ctx.local_write_lock();
     auto quota_exceeded = [&] {
         return ApiError::quota_exceeded("Maximum number of logging configurations reached", "",
                                         "LOGGING_CONFIGURATION",
@@ -51,7 +51,7 @@ Value get_logging_configuration(ControlContext& ctx, const OperationInput& in) {
 
 Value update_logging_configuration(ControlContext& ctx, const OperationInput& in) {
     auto req = model::UpdateLoggingConfigurationRequest::from_value(in.body);
-    std::lock_guard lock(ctx.write_mutex);
+    auto lock = ctx.local_write_lock();
     auto current = require_logging_configuration(ctx, req.identifier);
     auto lc = ctx.store.modify_logging_configuration(
         current.id, [&](model::LoggingConfiguration& stored) {
@@ -65,7 +65,7 @@ Value update_logging_configuration(ControlContext& ctx, const OperationInput& in
 
 Value delete_logging_configuration(ControlContext& ctx, const OperationInput& in) {
     auto req = model::DeleteLoggingConfigurationRequest::from_value(in.body);
-    std::lock_guard lock(ctx.write_mutex);
+    auto lock = ctx.local_write_lock();
     auto lc = require_logging_configuration(ctx, req.identifier);
     switch (ctx.store.delete_logging_configuration(lc.id)) {
         case store::DeleteOutcome::Deleted:

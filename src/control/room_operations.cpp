@@ -32,7 +32,7 @@ bool newer_first(const messaging::RoomPtr& a, const messaging::RoomPtr& b) {
 
 Value create_room(ControlContext& ctx, const OperationInput& in) {
     auto req = model::CreateRoomRequest::from_value(in.body);
-    std::lock_guard lock(ctx.write_mutex);
+    auto lock = ctx.local_write_lock();
     // A quick answer from the catalog; the store checks the quota again, atomically.
     if (ctx.rooms.size() >= ctx.settings.max_rooms) throw room_quota_exceeded(ctx);
     if (req.logging_configuration_identifiers)
@@ -67,7 +67,7 @@ Value get_room(ControlContext& ctx, const OperationInput& in) {
 
 Value update_room(ControlContext& ctx, const OperationInput& in) {
     auto req = model::UpdateRoomRequest::from_value(in.body);
-    std::lock_guard lock(ctx.write_mutex);
+    auto lock = ctx.local_write_lock();
     auto current = require_stored_room(ctx, req.identifier);
     if (req.logging_configuration_identifiers)
         require_logging_configurations(ctx, *req.logging_configuration_identifiers);
@@ -84,7 +84,7 @@ Value update_room(ControlContext& ctx, const OperationInput& in) {
 
 Value delete_room(ControlContext& ctx, const OperationInput& in) {
     auto req = model::DeleteRoomRequest::from_value(in.body);
-    std::lock_guard lock(ctx.write_mutex);
+    auto lock = ctx.local_write_lock();
     auto room = require_stored_room(ctx, req.identifier);
     ctx.store.delete_room(room->id);
     room_deleted(ctx, room->id);

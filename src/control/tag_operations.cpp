@@ -15,7 +15,7 @@ constexpr std::size_t kMaxTags = 50;
 // Applies `change` to the tags of the room or logging configuration named by `arn`.
 template <typename Change>
 void change_tags(ControlContext& ctx, const std::string& arn, Change change) {
-    std::lock_guard lock(ctx.write_mutex);
+    auto lock = ctx.local_write_lock();
     auto parts = model::parse_arn(arn);
     // Read-modify-write inside one store transaction: concurrent tag changes on other nodes
     // are applied one after the other, and the 50-tag limit holds for the merged result.

@@ -138,15 +138,47 @@ void replace_room_links(PgConnection& conn, const Room& room) {
         {room.id, pg_text_array(room.logging_configuration_identifiers)});
 }
 
+// A new record has no links or tags yet: only inserts, no deletes (fewer round trips).
+void insert_room_links(PgConnection& conn, const Room& room) {
+    if (room.logging_configuration_identifiers.empty()) return;
+    conn.exec(
+        "INSERT INTO room_logging_configurations (room_id, position, logging_configuration_arn) "
+        "SELECT $1, ord - 1, arn FROM unnest($2::text[]) WITH ORDINALITY AS t(arn, ord)",
+        {room.id, pg_text_array(room.logging_configuration_identifiers)});
+}
+
+void insert_tags(PgConnection& conn, const std::string& arn, const Tags& tags) {
+    if (tags.empty()) return;
+    std::vector<std::string> keys, values;
+    for (const auto& [key, value] : tags) {
+        keys.push_back(key);
+        values.push_back(value);
+    }
+    conn.exec(
+        "INSERT INTO tags (resource_arn, key, value) "
+        "SELECT $1, k, v FROM unnest($2::text[], $3::text[]) AS t(k, v)",
+        {arn, pg_text_array(keys), pg_text_array(values)});
+}
+
 void write_new_room(PgConnection& conn, const Room& room) {
     lock_logging_configurations(conn, room.logging_configuration_identifiers);
     conn.exec(
         "INSERT INTO rooms (id, arn, name, create_time, update_time, max_len, max_rate, "
         "review_uri, review_fallback) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         room_params(room));
-    replace_room_links(conn, room);
-    replace_tags(conn, room.arn, room.tags);
+    insert_room_links(conn, room);
+    insert_tags(conn, room.arn, room.tags);
     notify(conn, "room", room.id);
+}
+
+// After this transaction's own insert: takes the quota's advisory lock (held to the commit)
+// and counts. Counting after the insert keeps the serialised part short (count + commit);
+// the count sees every committed row plus this transaction's own, so it is exact.
+bool within_quota_after_insert(PgConnection& conn, long long lock, std::string_view table,
+                               std::size_t max) {
+    conn.exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(lock)});
+    auto rows = conn.exec("SELECT count(*) FROM " + std::string(table));
+    return static_cast<std::size_t>(rows.int64(0, 0)) <= max;
 }
 
 // Expects the room's row to be locked (SELECT ... FOR UPDATE) by this transaction.
@@ -179,7 +211,7 @@ void write_new_logging_configuration(PgConnection& conn, const LoggingConfigurat
         "INSERT INTO logging_configurations (id, arn, name, create_time, update_time, "
         "destination_type, destination_value, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         logging_configuration_params(config));
-    replace_tags(conn, config.arn, config.tags);
+    insert_tags(conn, config.arn, config.tags);
     notify(conn, "lc", config.id);
 }
 
@@ -236,10 +268,10 @@ class PgStoreImpl final : public PgStore {
         return translate_reference_errors(room, [&] {
             auto conn = pool_.acquire();
             PgTransaction transaction(*conn);
-            // Serialises count-then-insert across every node (and only that).
-            conn->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kRoomQuotaLock)});
-            if (count(*conn, "rooms") >= max_rooms) return InsertOutcome::QuotaExceeded;
             write_new_room(*conn, room);
+            // Rolled back (with its NOTIFY) when over the quota.
+            if (!within_quota_after_insert(*conn, kRoomQuotaLock, "rooms", max_rooms))
+                return InsertOutcome::QuotaExceeded;
             transaction.commit();
             return InsertOutcome::Inserted;
         });
@@ -316,11 +348,11 @@ class PgStoreImpl final : public PgStore {
         const LoggingConfiguration& config, std::size_t max_configurations) override {
         auto conn = pool_.acquire();
         PgTransaction transaction(*conn);
-        conn->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kLoggingQuotaLock)});
-        if (count(*conn, "logging_configurations") >= max_configurations) {
+        write_new_logging_configuration(*conn, config);
+        if (!within_quota_after_insert(*conn, kLoggingQuotaLock, "logging_configurations",
+                                       max_configurations)) {
             return InsertOutcome::QuotaExceeded;
         }
-        write_new_logging_configuration(*conn, config);
         transaction.commit();
         return InsertOutcome::Inserted;
     }
