@@ -79,8 +79,14 @@ PgConnection::PgConnection(const PgUrl& url) : url_(url) {
                           url_.database + "', user '" + url_.user + "'): " + why);
     }
     // A stuck lock or query must not hold a control request (and its event loop) forever.
-    exec("SET statement_timeout = 15000");
-    exec("SET lock_timeout = 10000");
+    try {
+        exec("SET statement_timeout = 15000");
+        exec("SET lock_timeout = 10000");
+    } catch (...) {
+        PQfinish(conn_);  // the destructor does not run for a constructor that throws
+        conn_ = nullptr;
+        throw;
+    }
 }
 
 PgConnection::~PgConnection() {

@@ -15,10 +15,20 @@ PgUrl PgUrl::parse(const std::string& url) {
     char* error = nullptr;
     PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
     if (options == nullptr) {
-        // libpq's message names the offending part, never the password's value.
-        std::string why = error ? error : "out of memory";
+        // libpq quotes the offending part, which may be the password (a bad %-escape in it):
+        // keep the reason, drop what it quotes.
+        std::string raw = error ? error : "out of memory";
         PQfreemem(error);
-        while (!why.empty() && why.back() == '\n') why.pop_back();
+        std::string why;
+        bool quoted = false;
+        for (char c : raw) {
+            if (c == '"') {
+                why += quoted ? "\"" : "\"…";
+                quoted = !quoted;
+            } else if (!quoted && c != '\n') {
+                why += c;
+            }
+        }
         throw std::invalid_argument("not a valid PostgreSQL URL: " + why);
     }
     PgUrl parsed;

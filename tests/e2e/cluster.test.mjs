@@ -29,7 +29,7 @@ let a, b, apiA, apiB;
 before(async () => {
   if (skip) return;
   const store = database(sharedCluster());
-  a = await startParley({ store });
+  a = await startParley({ store, logLevel: 'info' });
   b = await startParley({ store });
   apiA = a.client();
   apiB = b.client();
@@ -63,6 +63,12 @@ test('a room created or updated on A is served by B at once: GetRoom, ListRooms,
 
   await apiA.send(new TagResourceCommand({ resourceArn: room.arn, tags: { more: 'tags' } }));
   assert.deepEqual((await apiB.send(new ListTagsForResourceCommand({ resourceArn: room.arn }))).tags, { k: 'v', more: 'tags' });
+});
+
+test('the store URL is logged without its password', { skip }, async () => {
+  const password = new URL(sharedCluster().url).password;
+  assert.match(a.log, /store: PostgreSQL postgresql:\/\/parley@127\.0\.0\.1:\d+\//);
+  assert.ok(password && !a.log.includes(password), 'the password appears in the log');
 });
 
 test('a token sealed by one node opens on the other', { skip }, async () => {

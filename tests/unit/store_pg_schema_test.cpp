@@ -35,6 +35,17 @@ TEST(PgUrlTest, RejectsOtherSchemesWithoutEchoingThePassword) {
     }
 }
 
+TEST(PgUrlTest, ParseErrorsDoNotQuoteThePassword) {
+    // libpq's own message would quote the bad token, here the password.
+    try {
+        PgUrl::parse("postgresql://u:hunt%zz2@h/d");
+        FAIL();
+    } catch (const std::invalid_argument& e) {
+        EXPECT_EQ(std::string(e.what()).find("hunt"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("percent-encoded"), std::string::npos) << e.what();
+    }
+}
+
 TEST(PgStoreOpenTest, UnreachableServerNamesHostAndPort) {
     // Port 1 on loopback: nothing listens there.
     try {
