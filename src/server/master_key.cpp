@@ -1,5 +1,8 @@
 #include "server/master_key.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -31,6 +34,17 @@ token::KeyBytes load_master_key(const std::string& file) {
                                  " must hold 64 hex characters (e.g. `openssl rand -hex 32`)");
     }
     return *key;
+}
+
+std::string derive_key(const token::KeyBytes& master, std::string_view purpose) {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (HMAC(EVP_sha256(), master.data(), static_cast<int>(master.size()),
+             reinterpret_cast<const unsigned char*>(purpose.data()), purpose.size(), out,
+             &len) == nullptr) {
+        throw std::runtime_error("deriving a key from the master key failed");
+    }
+    return std::string(reinterpret_cast<const char*>(out), len);
 }
 
 }  // namespace parley::server

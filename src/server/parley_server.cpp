@@ -47,6 +47,7 @@ struct ParleyServer::Parts {
     std::unique_ptr<control::RoomSync> sync;  // PostgreSQL only
     std::shared_ptr<token::KeyRing> keys;
     std::unique_ptr<SharedTokenKeys> shared_keys;  // PostgreSQL only
+    std::string page_token_key;                    // PostgreSQL only: shared by every node
     std::unique_ptr<token::TokenSealer> sealer;
     auth::CredentialStore credentials;
     std::unique_ptr<auth::SigV4Verifier> verifier;
@@ -129,6 +130,8 @@ void ParleyServer::start() {
         *p.store, p.rooms, *p.sealer);
     p.control->logging_listener = p.chat_logger.get();
     p.control->sync = p.sync.get();
+    if (!p.page_token_key.empty())
+        p.control->page_tokens = control::PageTokenCodec(p.page_token_key);
     p.router = std::make_unique<control::ApiRouter>(*p.control, *p.verifier);
     p.router->set_metrics_source([&p] {
         return control::request_metrics().render() + p.edge_metrics.render() +
@@ -242,6 +245,7 @@ void ParleyServer::open_shared_store() {
     }
     // Before connecting: a node without the master key must not get as far as creating keys.
     auto master = load_master_key(config_.master_key_file);
+    p.page_token_key = derive_key(master, "parley page tokens v1");
     spdlog::info("store: PostgreSQL {}", url.redacted());
     const unsigned threads =
         config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
