@@ -19,7 +19,7 @@ export PATH := $(NODE_DIR):$(PATH)
 APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config curl \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libsqlite3-dev libspdlog-dev libcli11-dev libgtest-dev zlib1g-dev \
-  ca-certificates awscli wrk
+  ca-certificates awscli wrk postgresql libpq-dev
 
 .PHONY: all deps apt-deps node-deps npm-deps configure build build-server run test unit asan e2e clean format help
 

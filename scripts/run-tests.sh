@@ -4,11 +4,28 @@
 #   asan   - the same unit tests built with AddressSanitizer + UndefinedBehaviorSanitizer
 #   e2e    - Node tests with the official @aws-sdk/client-ivschat and amazon-ivs-chat-messaging
 #   cli    - shell tests with the Debian awscli, restart persistence
+#   postgres - the control-plane SDK suite and the AWS CLI suite again, unchanged, against a
+#            PostgreSQL-backed parleyd (PARLEY_TEST_STORE=postgres)
+# One real PostgreSQL 15 (tests/lib/postgres.sh) serves the whole run: the PostgreSQL store's
+# unit tests, the cluster e2e tests and the postgres pass each make their own databases in it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build} asan=${2:-build-asan}
 passed=0 failed=0 skipped=0
 logdir=$(mktemp -d /tmp/parley-tests.XXXXXX)
+
+pg_dir=
+trap '[ -z "$pg_dir" ] || tests/lib/postgres.sh stop "$pg_dir"' EXIT
+if tests/lib/postgres.sh available; then
+  if { read -r pg_dir && read -r PARLEY_TEST_PG_URL; } < <(tests/lib/postgres.sh start 2>"$logdir/postgres.log"); then
+    export PARLEY_TEST_PG_URL
+    echo "== PostgreSQL for this run: $pg_dir (port ${PARLEY_TEST_PG_URL##*:})"
+  else
+    echo "PostgreSQL did not start:"; cat "$logdir/postgres.log"; failed=$((failed + 1)); pg_dir=
+  fi
+else
+  echo "PostgreSQL 15 is not installed (apt-get install postgresql): its tests will fail"; failed=$((failed + 1))
+fi
 
 count_ctest() {  # adds ctest's totals from its log (skipped tests count as skipped, not passed)
   local log=$1 line total fails skips
@@ -79,6 +96,14 @@ for t in tests/cli/*.sh; do
     echo "FAIL $t"; tail -30 "$logdir/$(basename "$t").log"; failed=$((failed + 1))
   fi
 done
+
+echo "== the control-plane suites again, against PostgreSQL"
+PARLEY_TEST_STORE=postgres run_node_tests e2e-postgres "$PWD/$build/parleyd" tests/e2e/control_plane.test.mjs
+if PARLEY_TEST_STORE=postgres PARLEYD="$PWD/$build/parleyd" bash tests/cli/awscli.sh >"$logdir/awscli-postgres.log" 2>&1; then
+  echo "ok   tests/cli/awscli.sh (PostgreSQL)"; passed=$((passed + 1))
+else
+  echo "FAIL tests/cli/awscli.sh (PostgreSQL)"; tail -30 "$logdir/awscli-postgres.log"; failed=$((failed + 1))
+fi
 
 echo "logs: $logdir"
 echo "$passed passed, $failed failed, $skipped skipped"

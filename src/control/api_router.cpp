@@ -10,6 +10,7 @@
 #include "control/request_metrics.hpp"
 #include "model/api_error.hpp"
 #include "model/clock_format.hpp"
+#include "model/identifiers.hpp"
 #include "model/json_codec.hpp"
 
 namespace parley::control {
@@ -150,6 +151,17 @@ ApiResponse ApiRouter::handle(const auth::HttpRequestView& req, const PeerName& 
         r.request_id = request_id;
         return r;
     }
+    // Readiness for load balancers: also false while the store cannot be reached, so traffic
+    // goes to nodes that can serve writes (/healthz stays the liveness probe).
+    if (req.method == "GET" && path == "/readyz") {
+        const bool store_ok = store_health_ ? store_health_() : ctx_.store.healthy();
+        ApiResponse r;
+        r.status = ready_ && store_ok ? 200 : 503;
+        r.content_type = "text/plain";
+        r.body = !ready_ ? "starting\n" : store_ok ? "ok\n" : "store unavailable\n";
+        r.request_id = request_id;
+        return r;
+    }
     if (req.method == "GET" && path == "/metrics" && metrics_) {
         ApiResponse r;
         r.content_type = "text/plain; version=0.0.4";
@@ -232,6 +244,16 @@ ApiResponse ApiRouter::handle(const auth::HttpRequestView& req, const PeerName& 
     } catch (const ApiError& e) {
         resp = error_response(e);
         if (e.status() >= 500) spdlog::error("{} failed: {}", op_name, e.message());
+    } catch (const store::Unavailable& e) {
+        // Nothing was written; the SDKs retry a 503.
+        spdlog::warn("{} failed: {}", op_name, e.what());
+        resp = error_response(ApiError("ServiceUnavailableException", 503,
+                                       "The service is temporarily unavailable; retry later"));
+    } catch (const store::MissingReference& e) {
+        // A logging configuration was deleted (on another node) while this write named it.
+        auto parts = model::parse_arn(e.arn);
+        resp =
+            error_response(ApiError::not_found(parts ? parts->id : e.arn, "LOGGING_CONFIGURATION"));
     } catch (const std::exception& e) {
         spdlog::error("{} failed with an internal error: {}", op_name, e.what());
         resp = error_response(model::ApiError::internal("Internal error; see the server log"));

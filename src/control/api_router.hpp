@@ -32,6 +32,8 @@ class ApiRouter {
     // Readiness and metrics are served without authentication.
     void set_ready(bool ready) { ready_ = ready; }
     void set_metrics_source(std::function<std::string()> source) { metrics_ = std::move(source); }
+    // What /readyz asks besides "started": by default the store's own view of its health.
+    void set_store_health(std::function<bool()> healthy) { store_health_ = std::move(healthy); }
 
     // An error response for failures found before routing (e.g. a body over the limit).
     static ApiResponse error_response(const model::ApiError& e);
@@ -42,6 +44,7 @@ class ApiRouter {
     std::atomic<bool> ready_{false};
     std::function<std::string()> metrics_;
     AuthFailureLog auth_failures_;
+    std::function<bool()> store_health_;
 };
 
 }  // namespace parley::control

@@ -6,6 +6,7 @@
 
 #include "chatlog/logging_configuration_listener.hpp"
 #include "control/page_token_codec.hpp"
+#include "control/room_sync.hpp"
 #include "messaging/live_room_control.hpp"
 #include "messaging/room_catalog.hpp"
 #include "model/api_error.hpp"
@@ -35,9 +36,19 @@ struct ControlContext {
     messaging::LiveRoomControl* live = nullptr;  // null until the messaging edge is wired
     // Told of logging-configuration changes (the chat logger's destination map); may be null.
     chatlog::LoggingConfigurationListener* logging_listener = nullptr;
+    // Set when the store is shared with other nodes (PostgreSQL): room reads that must be
+    // current go to the store, and the catalog is changed only through it. Null with SQLite.
+    RoomSync* sync = nullptr;
     PageTokenCodec page_tokens;
-    // Serialises mutations so check-then-write (e.g. "logging configuration unused") is atomic.
+    // Serialises this node's mutations when the store is its own (SQLite: keeps the behaviour
+    // it always had). With a shared store it is not taken: the rules ("logging configuration
+    // unused", quotas, read-modify-write) are enforced by the store's transactions for every
+    // node alike, and this node's writes may overlap in the database.
     std::mutex write_mutex;
+    std::unique_lock<std::mutex> local_write_lock() {
+        return sync ? std::unique_lock<std::mutex>(write_mutex, std::defer_lock)
+                    : std::unique_lock<std::mutex>(write_mutex);
+    }
 };
 
 // Inputs of one operation: the JSON body, plus the members bound to the URL (tag operations).

@@ -45,11 +45,12 @@ void require_writable_destination(const model::DestinationConfiguration& configu
 Value create_logging_configuration(ControlContext& ctx, const OperationInput& in) {
     auto req = model::CreateLoggingConfigurationRequest::from_value(in.body);
     require_writable_destination(req.destination_configuration);
-    std::lock_guard lock(ctx.write_mutex);
-    if (ctx.store.count_logging_configurations() >= ctx.settings.max_logging_configurations)
-        throw ApiError::quota_exceeded("Maximum number of logging configurations reached", "",
-                                       "LOGGING_CONFIGURATION",
-                                       static_cast<int>(ctx.settings.max_logging_configurations));
+    auto lock = ctx.local_write_lock();
+    auto quota_exceeded = [&] {
+        return ApiError::quota_exceeded("Maximum number of logging configurations reached", "",
+                                        "LOGGING_CONFIGURATION",
+                                        static_cast<int>(ctx.settings.max_logging_configurations));
+    };
     model::LoggingConfiguration lc;
     lc.id = model::new_id();
     lc.arn = model::logging_configuration_arn(ctx.settings.region, ctx.settings.account_id, lc.id);
@@ -58,7 +59,10 @@ Value create_logging_configuration(ControlContext& ctx, const OperationInput& in
     lc.destination_configuration = req.destination_configuration;
     lc.state = "ACTIVE";
     lc.tags = req.tags.value_or(model::Tags{});
-    ctx.store.insert_logging_configuration(lc);
+    // Count and insert are one atomic step in the store, for every node sharing it.
+    if (ctx.store.insert_logging_configuration_within_quota(
+            lc, ctx.settings.max_logging_configurations) == store::InsertOutcome::QuotaExceeded)
+        throw quota_exceeded();
     if (ctx.logging_listener) ctx.logging_listener->configuration_changed(lc);
     return model::logging_configuration_to_value(lc);
 }
@@ -72,18 +76,21 @@ Value get_logging_configuration(ControlContext& ctx, const OperationInput& in) {
 Value update_logging_configuration(ControlContext& ctx, const OperationInput& in) {
     auto req = model::UpdateLoggingConfigurationRequest::from_value(in.body);
     if (req.destination_configuration) require_writable_destination(*req.destination_configuration);
-    std::lock_guard lock(ctx.write_mutex);
-    auto lc = require_logging_configuration(ctx, req.identifier);
-    req.apply_to(lc);
-    lc.update_time = std::max(model::now_millis(), lc.update_time + 1);
-    ctx.store.update_logging_configuration(lc);
-    if (ctx.logging_listener) ctx.logging_listener->configuration_changed(lc);
-    return model::logging_configuration_to_value(lc);
+    auto lock = ctx.local_write_lock();
+    auto current = require_logging_configuration(ctx, req.identifier);
+    auto lc = ctx.store.modify_logging_configuration(
+        current.id, [&](model::LoggingConfiguration& stored) {
+            req.apply_to(stored);
+            stored.update_time = std::max(model::now_millis(), stored.update_time + 1);
+        });
+    if (!lc) throw ApiError::not_found(current.id, "LOGGING_CONFIGURATION");
+    if (ctx.logging_listener) ctx.logging_listener->configuration_changed(*lc);
+    return model::logging_configuration_to_value(*lc);
 }
 
 Value delete_logging_configuration(ControlContext& ctx, const OperationInput& in) {
     auto req = model::DeleteLoggingConfigurationRequest::from_value(in.body);
-    std::lock_guard lock(ctx.write_mutex);
+    auto lock = ctx.local_write_lock();
     auto lc = require_logging_configuration(ctx, req.identifier);
     switch (ctx.store.delete_logging_configuration(lc.id)) {
         case store::DeleteOutcome::Deleted:

@@ -31,7 +31,14 @@ Value delete_message(ControlContext&, const OperationInput&);
 Value disconnect_user(ControlContext&, const OperationInput&);
 
 // Shared lookups: the resource named by an ARN, or ResourceNotFoundException.
+// From the catalog (no store access; read-through on a miss): tokens and live-room operations.
 messaging::RoomPtr require_room(const ControlContext&, const std::string& arn);
+// Current as of this moment: from the store when it is shared with other nodes, else the
+// catalog (which then is the store's exact mirror). Get/Update/Delete and tag operations.
+messaging::RoomPtr require_stored_room(const ControlContext&, const std::string& arn);
+// After this node wrote (or deleted) room `id`: bring the catalog and live sessions up to date.
+void room_written(ControlContext&, const model::Room& written);
+void room_deleted(ControlContext&, const std::string& id);
 model::LoggingConfiguration require_logging_configuration(const ControlContext&,
                                                           const std::string& arn);
 

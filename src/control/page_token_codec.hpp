@@ -15,6 +15,9 @@ struct PageCursor {
 class PageTokenCodec {
   public:
     PageTokenCodec();  // random key: tokens are valid for the life of the process
+    // A given key: every node of a cluster derives the same one, so a nextToken issued by one
+    // node is honoured by every other (a load balancer may send each page elsewhere).
+    explicit PageTokenCodec(std::string key) : key_(std::move(key)) {}
     std::string encode(const PageCursor& cursor, std::string_view filters) const;
     // nullopt when the token was altered, or was issued for other filters.
     std::optional<PageCursor> decode(std::string_view token, std::string_view filters) const;

@@ -19,6 +19,11 @@ void require_logging_configurations(const ControlContext& ctx,
     for (const auto& arn : arns) require_logging_configuration(ctx, arn);
 }
 
+ApiError room_quota_exceeded(const ControlContext& ctx) {
+    return ApiError::quota_exceeded("Maximum number of rooms reached", "", "ROOM",
+                                    static_cast<int>(ctx.settings.max_rooms));
+}
+
 bool newer_first(const messaging::RoomPtr& a, const messaging::RoomPtr& b) {
     if (a->update_time != b->update_time) return a->update_time > b->update_time;
     return a->id < b->id;
@@ -27,10 +32,9 @@ bool newer_first(const messaging::RoomPtr& a, const messaging::RoomPtr& b) {
 
 Value create_room(ControlContext& ctx, const OperationInput& in) {
     auto req = model::CreateRoomRequest::from_value(in.body);
-    std::lock_guard lock(ctx.write_mutex);
-    if (ctx.rooms.size() >= ctx.settings.max_rooms)
-        throw ApiError::quota_exceeded("Maximum number of rooms reached", "", "ROOM",
-                                       static_cast<int>(ctx.settings.max_rooms));
+    auto lock = ctx.local_write_lock();
+    // A quick answer from the catalog; the store checks the quota again, atomically.
+    if (ctx.rooms.size() >= ctx.settings.max_rooms) throw room_quota_exceeded(ctx);
     if (req.logging_configuration_identifiers)
         require_logging_configurations(ctx, *req.logging_configuration_identifiers);
 
@@ -49,38 +53,41 @@ Value create_room(ControlContext& ctx, const OperationInput& in) {
         req.logging_configuration_identifiers.value_or(std::vector<std::string>{});
     room.tags = req.tags.value_or(model::Tags{});
 
-    ctx.store.insert_room(room);
-    ctx.rooms.put(room);
+    if (ctx.store.insert_room_within_quota(room, ctx.settings.max_rooms) ==
+        store::InsertOutcome::QuotaExceeded)
+        throw room_quota_exceeded(ctx);
+    room_written(ctx, room);
     return model::room_to_value(room);
 }
 
 Value get_room(ControlContext& ctx, const OperationInput& in) {
     auto req = model::GetRoomRequest::from_value(in.body);
-    return model::room_to_value(*require_room(ctx, req.identifier));
+    return model::room_to_value(*require_stored_room(ctx, req.identifier));
 }
 
 Value update_room(ControlContext& ctx, const OperationInput& in) {
     auto req = model::UpdateRoomRequest::from_value(in.body);
-    std::lock_guard lock(ctx.write_mutex);
-    model::Room room = *require_room(ctx, req.identifier);
+    auto lock = ctx.local_write_lock();
+    auto current = require_stored_room(ctx, req.identifier);
     if (req.logging_configuration_identifiers)
         require_logging_configurations(ctx, *req.logging_configuration_identifiers);
-    req.apply_to(room);
-    room.update_time = std::max(model::now_millis(), room.update_time + 1);
-    ctx.store.update_room(room);
-    ctx.rooms.put(room);
-    auto updated = ctx.rooms.find(room.id);
-    if (ctx.live) ctx.live->room_updated(updated);
+    // Read, change and write in one store transaction: concurrent updates on other nodes
+    // are applied one after the other, none is lost.
+    auto updated = ctx.store.modify_room(current->id, [&](model::Room& room) {
+        req.apply_to(room);
+        room.update_time = std::max(model::now_millis(), room.update_time + 1);
+    });
+    if (!updated) throw ApiError::not_found(current->id, "ROOM");
+    room_written(ctx, *updated);
     return model::room_to_value(*updated);
 }
 
 Value delete_room(ControlContext& ctx, const OperationInput& in) {
     auto req = model::DeleteRoomRequest::from_value(in.body);
-    std::lock_guard lock(ctx.write_mutex);
-    auto room = require_room(ctx, req.identifier);
+    auto lock = ctx.local_write_lock();
+    auto room = require_stored_room(ctx, req.identifier);
     ctx.store.delete_room(room->id);
-    ctx.rooms.erase(room->id);
-    if (ctx.live) ctx.live->room_deleted(room->id);
+    room_deleted(ctx, room->id);
     return Value();
 }
 
@@ -90,7 +97,15 @@ Value list_rooms(ControlContext& ctx, const OperationInput& in) {
                           req.message_review_handler_uri.value_or("") + '\n' +
                           req.logging_configuration_identifier.value_or("");
 
-    auto rooms = ctx.rooms.snapshot();
+    // A shared store is read directly: the catalog may lag another node's write by the time
+    // its notification takes to arrive.
+    std::vector<messaging::RoomPtr> rooms;
+    if (ctx.sync) {
+        for (auto& room : ctx.store.list_rooms())
+            rooms.push_back(std::make_shared<const model::Room>(std::move(room)));
+    } else {
+        rooms = ctx.rooms.snapshot();
+    }
     std::erase_if(rooms, [&](const messaging::RoomPtr& r) {
         if (req.name && r->name != *req.name) return true;
         if (req.message_review_handler_uri &&

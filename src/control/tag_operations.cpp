@@ -15,17 +15,20 @@ constexpr std::size_t kMaxTags = 50;
 // Applies `change` to the tags of the room or logging configuration named by `arn`.
 template <typename Change>
 void change_tags(ControlContext& ctx, const std::string& arn, Change change) {
-    std::lock_guard lock(ctx.write_mutex);
+    auto lock = ctx.local_write_lock();
     auto parts = model::parse_arn(arn);
+    // Read-modify-write inside one store transaction: concurrent tag changes on other nodes
+    // are applied one after the other, and the 50-tag limit holds for the merged result.
     if (parts && parts->resource_type == "room") {
-        model::Room room = *require_room(ctx, arn);
-        change(room.tags);
-        ctx.store.update_room(room);
-        ctx.rooms.put(room);
+        auto room = require_stored_room(ctx, arn);
+        auto written = ctx.store.modify_room(room->id, [&](model::Room& r) { change(r.tags); });
+        if (!written) throw ApiError::not_found(room->id, "ROOM");
+        room_written(ctx, *written);
     } else {
         auto lc = require_logging_configuration(ctx, arn);
-        change(lc.tags);
-        ctx.store.update_logging_configuration(lc);
+        auto written = ctx.store.modify_logging_configuration(
+            lc.id, [&](model::LoggingConfiguration& c) { change(c.tags); });
+        if (!written) throw ApiError::not_found(lc.id, "LOGGING_CONFIGURATION");
     }
 }
 }  // namespace
@@ -35,7 +38,7 @@ Value list_tags_for_resource(ControlContext& ctx, const OperationInput& in) {
     auto parts = model::parse_arn(req.resource_arn);
     model::ListTagsForResourceResponse resp;
     if (parts && parts->resource_type == "room")
-        resp.tags = require_room(ctx, req.resource_arn)->tags;
+        resp.tags = require_stored_room(ctx, req.resource_arn)->tags;
     else
         resp.tags = require_logging_configuration(ctx, req.resource_arn).tags;
     return resp.to_value();

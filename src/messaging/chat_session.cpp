@@ -137,7 +137,13 @@ void ChatSession::on_handshake(const boost::system::error_code& ec) {
     if (opened.claims->session_expires_at_ms() <= now)
         return reject_handshake(401, "Chat session has expired");
     auto parts = model::parse_arn(opened.claims->room_arn);
-    RoomPtr room = parts ? ctx_.rooms.find(parts->id) : nullptr;
+    RoomPtr room;
+    try {
+        room = parts ? ctx_.rooms.find_or_load(parts->id) : nullptr;
+    } catch (const std::exception&) {
+        // A shared store was asked about a room missing here and could not be reached.
+        return reject_handshake(503, "Service unavailable");
+    }
     if (!room || room->arn != opened.claims->room_arn)
         return reject_handshake(404, "Room not found");
     // Checked again now: connections that were pending together may have filled the door.

@@ -21,6 +21,11 @@ RoomPtr RoomCatalog::find(std::string_view id) const {
     return it == rooms_.end() ? nullptr : it->second;
 }
 
+RoomPtr RoomCatalog::find_or_load(std::string_view id) const {
+    if (auto room = find(id)) return room;
+    return loader_ ? loader_(id) : nullptr;
+}
+
 std::vector<RoomPtr> RoomCatalog::snapshot() const {
     std::shared_lock lock(mutex_);
     std::vector<RoomPtr> out;

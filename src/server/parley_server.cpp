@@ -15,6 +15,7 @@
 #include "control/control_context.hpp"
 #include "control/http_listener.hpp"
 #include "control/request_metrics.hpp"
+#include "control/room_sync.hpp"
 #include "messaging/chat_listener.hpp"
 #include "messaging/edge_context.hpp"
 #include "messaging/edge_metrics.hpp"
@@ -24,11 +25,16 @@
 #include "messaging/room_hub.hpp"
 #include "model/clock_format.hpp"
 #include "model/version.hpp"
+#include "model/identifiers.hpp"
 #include "server/credential_file.hpp"
 #include "server/data_dir_lock.hpp"
 #include "server/event_loop_pool.hpp"
 #include "server/listen_socket.hpp"
 #include "server/memory_trimmer.hpp"
+#include "server/master_key.hpp"
+#include "server/shared_token_keys.hpp"
+#include "store/pg_change_listener.hpp"
+#include "store/pg_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "token/key_ring.hpp"
 #include "token/replay_guard.hpp"
@@ -41,8 +47,12 @@ namespace asio = boost::asio;
 struct ParleyServer::Parts {
     std::unique_ptr<DataDirLock> data_dir_lock;  // held until the very end of stop()
     std::unique_ptr<store::Store> store;
+    store::PgStore* pg = nullptr;  // the same store, when it is PostgreSQL
     messaging::RoomCatalog rooms;
+    std::unique_ptr<control::RoomSync> sync;  // PostgreSQL only
     std::shared_ptr<token::KeyRing> keys;
+    std::unique_ptr<SharedTokenKeys> shared_keys;  // PostgreSQL only
+    std::string page_token_key;                    // PostgreSQL only: shared by every node
     std::unique_ptr<token::TokenSealer> sealer;
     auth::CredentialStore credentials;
     std::unique_ptr<auth::SigV4Verifier> verifier;
@@ -65,6 +75,8 @@ struct ParleyServer::Parts {
     std::unique_ptr<asio::steady_timer> key_timer;
     std::unique_ptr<MemoryTrimmer> trimmer;
     std::thread accept_thread;
+    // Last: its thread calls into the catalog, hub and logger, so it stops first.
+    std::unique_ptr<store::PgChangeListener> change_listener;
 };
 
 ParleyServer::ParleyServer(ServerConfig config) : config_(std::move(config)) {}
@@ -91,9 +103,13 @@ void ParleyServer::start() {
     auto chat_acceptor = bind_listener(p.accept_ctx, config_.chat_listen, "--chat-listen");
     p.data_dir_lock = std::make_unique<DataDirLock>(config_.data_dir);
 
-    p.store = store::open_sqlite_store(config_.data_dir / "parley.db");
-    for (auto& room : p.store->list_rooms()) p.rooms.put(std::move(room));
-    p.keys = token::KeyRing::load_or_create(config_.data_dir / "token-keys");
+    if (config_.uses_postgresql()) {
+        open_shared_store();
+    } else {
+        p.store = store::open_sqlite_store(config_.data_dir / "parley.db");
+        for (auto& room : p.store->list_rooms()) p.rooms.put(std::move(room));
+        p.keys = token::KeyRing::load_or_create(config_.data_dir / "token-keys");
+    }
     p.sealer = std::make_unique<token::TokenSealer>(p.keys);
     p.replay_guard.persist_to(config_.data_dir / "used-tokens", model::now_millis());
 
@@ -114,6 +130,9 @@ void ParleyServer::start() {
                                  .max_logging_configurations = config_.max_logging_configurations},
         *p.store, p.rooms, *p.sealer);
     p.control->logging_listener = p.chat_logger.get();
+    p.control->sync = p.sync.get();
+    if (!p.page_token_key.empty())
+        p.control->page_tokens = control::PageTokenCodec(p.page_token_key);
     p.router = std::make_unique<control::ApiRouter>(*p.control, *p.verifier);
     p.router->set_metrics_source([&p] {
         return control::request_metrics().render() + p.edge_metrics.render() +
@@ -149,6 +168,10 @@ void ParleyServer::start() {
                                     const std::string& json) { logger->record(room, type, json); });
     p.edge->reviewer = p.reviewer.get();
     p.control->live = p.hub.get();
+    if (p.sync) {
+        p.sync->set_live(p.hub.get());
+        start_change_feed();
+    }
     auto* loops = p.loops.get();
     auto next = [loops]() -> asio::any_io_executor { return loops->next().get_executor(); };
     p.api_listener = std::make_shared<control::HttpListener>(
@@ -213,11 +236,83 @@ void ParleyServer::start() {
                          : (config_.data_dir / "credentials").string());
 }
 
+// PostgreSQL: connect (a clear error naming host:port when it cannot), migrate, load every
+// room, and take the token keys from the database, unwrapped with the master key.
+void ParleyServer::open_shared_store() {
+    auto& p = *parts_;
+    store::PgUrl url;
+    try {
+        url = store::PgUrl::parse(config_.store);
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(std::string("--store: ") + e.what());
+    }
+    // Before connecting: a node without the master key must not get as far as creating keys.
+    auto master = load_master_key(config_.master_key_file);
+    p.page_token_key = derive_key(master, "parley page tokens v1");
+    spdlog::info("store: PostgreSQL {}", url.redacted());
+    const unsigned threads =
+        config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
+    auto pg = store::open_pg_store(url, std::max<std::size_t>(4, 2 * threads));
+    p.pg = pg.get();
+    p.store = std::move(pg);
+    p.sync = std::make_unique<control::RoomSync>(*p.store, p.rooms);
+    p.sync->resync_all();
+    // CreateChatToken and chat connects read the catalog; a miss may be a room another node
+    // created a moment ago, so it is looked up in the store (and cached) before "not found".
+    p.rooms.set_loader([sync = p.sync.get()](std::string_view id) { return sync->refresh(id); });
+    p.shared_keys = std::make_unique<SharedTokenKeys>(
+        p.pg->pool(), master,
+        store::TokenKeyPolicy{.rotate_after = std::chrono::hours(config_.token_key_rotation_hours),
+                              .activation_delay = std::chrono::seconds(60),
+                              .retain = std::chrono::minutes(config_.token_ttl_minutes + 5)});
+    p.shared_keys->start();
+    p.keys = p.shared_keys->ring();
+}
+
+// Applies every node's committed writes to this node's caches, within milliseconds.
+void ParleyServer::start_change_feed() {
+    auto& p = *parts_;
+    store::PgChangeListener::Handlers handlers;
+    handlers.changed = [&p, this](std::string_view kind, std::string_view id) {
+        if (kind == "room") {
+            p.sync->refresh(id);
+        } else if (kind == "lc") {
+            if (auto lc = p.store->find_logging_configuration(id)) {
+                p.chat_logger->configuration_changed(*lc);
+            } else {
+                p.chat_logger->configuration_deleted(model::logging_configuration_arn(
+                    config_.region, config_.account_id, std::string(id)));
+            }
+        } else if (kind == "keys") {
+            p.shared_keys->reload_noexcept();
+        }
+    };
+    handlers.resync = [&p] {
+        p.sync->resync_all();
+        p.chat_logger->load(p.store->list_logging_configurations());
+        p.shared_keys->reload_noexcept();
+    };
+    handlers.log = [](const std::string& message, bool problem) {
+        if (problem) {
+            spdlog::warn("{}", message);
+        } else {
+            spdlog::info("{}", message);
+        }
+    };
+    p.change_listener = std::make_unique<store::PgChangeListener>(p.pg->pool().url(), handlers);
+    p.change_listener->start();
+    // Ready while the change feed is connected: it pings every 2 s and reconnects with backoff,
+    // so /readyz follows the database both ways without any client request.
+    p.router->set_store_health(
+        [listener = p.change_listener.get()] { return listener->connected(); });
+}
+
 // Hourly: rotate the token key when it is older than the rotation period (AES-GCM with random
 // nonces should seal well under 2^32 tokens per key), and drop keys whose tokens have expired.
 void ParleyServer::schedule_key_maintenance() {
     auto& p = *parts_;
-    if (config_.token_key_rotation_hours == 0) return;
+    // A shared store's keys are maintained cluster-wide by SharedTokenKeys.
+    if (config_.token_key_rotation_hours == 0 || p.shared_keys) return;
     if (!p.key_timer) p.key_timer = std::make_unique<asio::steady_timer>(p.accept_ctx);
     p.key_timer->expires_after(std::chrono::hours(1));
     p.key_timer->async_wait([this](const boost::system::error_code& ec) {
@@ -254,6 +349,9 @@ void ParleyServer::stop() {
     if (!parts_) return;
     auto& p = *parts_;
     if (p.router) p.router->set_ready(false);
+    // First: its thread touches the catalog, the hub and the chat logger.
+    if (p.change_listener) p.change_listener->stop();
+    if (p.shared_keys) p.shared_keys->stop();
     if (p.api_listener) asio::post(p.accept_ctx, [l = p.api_listener] { l->stop(); });
     if (p.chat_listener) asio::post(p.accept_ctx, [l = p.chat_listener] { l->stop(); });
     if (p.key_timer) asio::post(p.accept_ctx, [t = p.key_timer.get()] { t->cancel(); });

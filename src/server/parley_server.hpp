@@ -20,6 +20,8 @@ class ParleyServer {
   private:
     struct Parts;
     void schedule_key_maintenance();
+    void open_shared_store();
+    void start_change_feed();
     ServerConfig config_;
     std::unique_ptr<Parts> parts_;
     bool started_ = false;  // start() completed: stop() then reports "parleyd stopped"

@@ -1,6 +1,7 @@
 #include "server/server_config.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "model/version.hpp"
@@ -29,7 +30,8 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
         "parleyd - a self-hosted, wire-compatible Amazon IVS Chat server.\n\n"
         "Serves the IVS Chat control-plane API (restJson1, SigV4) on --api-listen and the IVS "
         "Chat\n"
-        "Messaging WebSocket API on --chat-listen. State lives in SQLite under --data-dir.\n"
+        "Messaging WebSocket API on --chat-listen. State lives in SQLite under --data-dir, or in\n"
+        "PostgreSQL shared by several nodes (--store postgresql://..., see docs/cluster.md).\n"
         "Credentials: PARLEY_ACCESS_KEY_ID / PARLEY_SECRET_ACCESS_KEY; when unset they are\n"
         "generated on first start into <data-dir>/credentials (mode 0600) and printed once.\n"
         "GET /healthz (200 when ready) and GET /metrics (Prometheus text) are served on the API "
@@ -132,6 +134,16 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
                    "cloudwatch/<log group>/aws/IVSChatLogs/1.0/room_<id>.log, "
                    "firehose/<stream>.log; names are percent-encoded into one directory level "
                    "(log group /a/b -> %2Fa%2Fb)");
+    app.add_option("--store", out.store,
+                   "Where control-plane state lives: sqlite (a database under --data-dir) or "
+                   "postgresql://user[:password]@host[:port]/database, shared by every node of a "
+                   "cluster (see docs/cluster.md). Also read from PARLEY_STORE when absent, so "
+                   "that a password need not appear in argv")
+        ->capture_default_str();
+    app.add_option("--master-key-file", out.master_key_file,
+                   "File holding the 64-hex-character master key that wraps the token keys kept "
+                   "in a PostgreSQL store (PARLEY_MASTER_KEY takes precedence); required with "
+                   "--store postgresql://...");
     app.add_option("--log-level", out.log_level, "trace, debug, info, warn, error")
         ->capture_default_str()
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
@@ -159,6 +171,17 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
         return 2;
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
+    }
+    if (app.count("--store") == 0) {
+        if (const char* env = std::getenv("PARLEY_STORE"); env != nullptr && *env != '\0')
+            out.store = env;
+    }
+    if (out.store.empty()) out.store = "sqlite";
+    if (out.store != "sqlite" && out.store.rfind("postgresql://", 0) != 0 &&
+        out.store.rfind("postgres://", 0) != 0) {
+        std::cerr << "parleyd: --store takes sqlite or postgresql://user[:password]@host[:port]/db"
+                  << "\n";
+        return 2;
     }
     auto a = parse_host_port(api);
     auto c = parse_host_port(chat);

@@ -32,6 +32,12 @@ struct ServerConfig {
     std::string lambda_ca_file;         // extra trusted CAs (PEM) for an https lambda_endpoint
     std::filesystem::path chatlog_dir;  // default <data-dir>/chatlogs
     std::string log_level = "info";
+    // "sqlite" (the database under data_dir) or postgresql://user[:password]@host[:port]/db.
+    std::string store = "sqlite";
+    // The 32-byte master key (64 hex) that wraps token keys in a PostgreSQL store: from
+    // PARLEY_MASTER_KEY, else from this file. Required with PostgreSQL.
+    std::string master_key_file;
+    bool uses_postgresql() const { return store != "sqlite"; }
 };
 
 // Parses argv. On --help or a bad argument prints to stdout/stderr and returns the exit code

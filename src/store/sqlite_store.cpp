@@ -9,18 +9,15 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/destination_codec.hpp"
 #include "store/schema_migrations.hpp"
 #include "store/sqlite_statement.hpp"
 
 namespace parley::store {
 namespace {
 
-using model::CloudWatchLogsDestinationConfiguration;
-using model::DestinationConfiguration;
-using model::FirehoseDestinationConfiguration;
 using model::LoggingConfiguration;
 using model::Room;
-using model::S3DestinationConfiguration;
 using model::Tags;
 using Kind = SqliteTransaction::Kind;
 
@@ -126,33 +123,6 @@ std::vector<std::string> read_room_links(sqlite3* db, std::string_view room_id) 
 
 // ---- logging configurations ----
 
-std::pair<std::string_view, std::string_view> encode_destination(
-    const DestinationConfiguration& destination) {
-    struct Encoder {
-        std::pair<std::string_view, std::string_view> operator()(
-            const S3DestinationConfiguration& d) const {
-            return {"s3", d.bucket_name};
-        }
-        std::pair<std::string_view, std::string_view> operator()(
-            const CloudWatchLogsDestinationConfiguration& d) const {
-            return {"cloudWatchLogs", d.log_group_name};
-        }
-        std::pair<std::string_view, std::string_view> operator()(
-            const FirehoseDestinationConfiguration& d) const {
-            return {"firehose", d.delivery_stream_name};
-        }
-    };
-    return std::visit(Encoder{}, destination);
-}
-
-DestinationConfiguration decode_destination(std::string_view type, std::string value) {
-    if (type == "s3") return S3DestinationConfiguration{std::move(value)};
-    if (type == "cloudWatchLogs") return CloudWatchLogsDestinationConfiguration{std::move(value)};
-    if (type == "firehose") return FirehoseDestinationConfiguration{std::move(value)};
-    throw std::runtime_error("sqlite: unknown logging destination type '" + std::string(type) +
-                             "' in the database");
-}
-
 constexpr const char* kLoggingConfigurationColumns =
     "SELECT id, arn, name, create_time, update_time, destination_type, destination_value, state "
     "FROM logging_configurations";
@@ -246,6 +216,50 @@ class SqliteStore final : public Store {
     void insert_room(const Room& room) override {
         std::lock_guard lock(mutex_);
         SqliteTransaction transaction(db(), Kind::Write);
+        write_new_room(room);
+        transaction.commit();
+    }
+
+    InsertOutcome insert_room_within_quota(const Room& room, std::size_t max_rooms) override {
+        std::lock_guard lock(mutex_);
+        SqliteTransaction transaction(db(), Kind::Write);
+        if (count_rows(db(), "rooms") >= max_rooms) return InsertOutcome::QuotaExceeded;
+        write_new_room(room);
+        transaction.commit();
+        return InsertOutcome::Inserted;
+    }
+
+    bool update_room(const Room& room) override {
+        std::lock_guard lock(mutex_);
+        SqliteTransaction transaction(db(), Kind::Write);
+        if (!replace_room(room)) return false;
+        transaction.commit();
+        return true;
+    }
+
+    std::optional<Room> modify_room(std::string_view id,
+                                    const std::function<void(Room&)>& change) override {
+        std::lock_guard lock(mutex_);
+        SqliteTransaction transaction(db(), Kind::Write);
+        auto room = read_room(id);
+        if (!room) return std::nullopt;
+        change(*room);
+        replace_room(*room);
+        transaction.commit();
+        return room;
+    }
+
+    std::optional<Room> find_room(std::string_view id) const override {
+        std::lock_guard lock(mutex_);
+        SqliteTransaction transaction(db(), Kind::Read);
+        auto room = read_room(id);
+        transaction.commit();
+        return room;
+    }
+
+  private:
+    // The write helpers run inside the caller's write transaction, with mutex_ held.
+    void write_new_room(const Room& room) {
         SqliteStatement insert(
             db(),
             "INSERT INTO rooms (id, arn, name, create_time, update_time, max_len, "
@@ -255,14 +269,12 @@ class SqliteStore final : public Store {
         insert.run();
         write_room_links(db(), room);
         write_tags(db(), room.arn, room.tags);
-        transaction.commit();
     }
 
-    void update_room(const Room& room) override {
-        std::lock_guard lock(mutex_);
-        SqliteTransaction transaction(db(), Kind::Write);
+    // False when the room is gone (deleted meanwhile: nothing to replace).
+    bool replace_room(const Room& room) {
         const auto old_arn = stored_arn(db(), "rooms", room.id);
-        if (!old_arn) return;  // deleted meanwhile: nothing to replace
+        if (!old_arn) return false;
         SqliteStatement update(db(),
                                "UPDATE rooms SET arn = ?2, name = ?3, create_time = ?4, "
                                "update_time = ?5, max_len = ?6, max_rate = ?7, review_uri = ?8, "
@@ -275,22 +287,53 @@ class SqliteStore final : public Store {
         write_room_links(db(), room);
         delete_tags(db(), *old_arn);
         write_tags(db(), room.arn, room.tags);
-        transaction.commit();
+        return true;
     }
 
-    std::optional<Room> find_room(std::string_view id) const override {
-        std::lock_guard lock(mutex_);
-        SqliteTransaction transaction(db(), Kind::Read);
+    std::optional<Room> read_room(std::string_view id) const {
         SqliteStatement query(db(), std::string(kRoomColumns) + " WHERE id = ?");
         query.bind(1, id);
         if (!query.step()) return std::nullopt;
         Room room = room_from_row(query);
         room.logging_configuration_identifiers = read_room_links(db(), room.id);
         room.tags = read_tags(db(), room.arn);
-        transaction.commit();
         return room;
     }
 
+    void write_new_logging_configuration(const LoggingConfiguration& config) {
+        SqliteStatement insert(db(),
+                               "INSERT INTO logging_configurations (id, arn, name, create_time, "
+                               "update_time, destination_type, destination_value, state) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        bind_logging_configuration_fields(insert, config);
+        insert.run();
+        write_tags(db(), config.arn, config.tags);
+    }
+
+    bool replace_logging_configuration(const LoggingConfiguration& config) {
+        const auto old_arn = stored_arn(db(), "logging_configurations", config.id);
+        if (!old_arn) return false;  // deleted meanwhile: nothing to replace
+        SqliteStatement update(db(),
+                               "UPDATE logging_configurations SET arn = ?2, name = ?3, "
+                               "create_time = ?4, update_time = ?5, destination_type = ?6, "
+                               "destination_value = ?7, state = ?8 WHERE id = ?1");
+        bind_logging_configuration_fields(update, config);
+        update.run();
+        delete_tags(db(), *old_arn);
+        write_tags(db(), config.arn, config.tags);
+        return true;
+    }
+
+    std::optional<LoggingConfiguration> read_logging_configuration(std::string_view id) const {
+        SqliteStatement query(db(), std::string(kLoggingConfigurationColumns) + " WHERE id = ?");
+        query.bind(1, id);
+        if (!query.step()) return std::nullopt;
+        LoggingConfiguration config = logging_configuration_from_row(query);
+        config.tags = read_tags(db(), config.arn);
+        return config;
+    }
+
+  public:
     bool delete_room(std::string_view id) override {
         std::lock_guard lock(mutex_);
         SqliteTransaction transaction(db(), Kind::Write);
@@ -332,41 +375,45 @@ class SqliteStore final : public Store {
     void insert_logging_configuration(const LoggingConfiguration& config) override {
         std::lock_guard lock(mutex_);
         SqliteTransaction transaction(db(), Kind::Write);
-        SqliteStatement insert(db(),
-                               "INSERT INTO logging_configurations (id, arn, name, create_time, "
-                               "update_time, destination_type, destination_value, state) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        bind_logging_configuration_fields(insert, config);
-        insert.run();
-        write_tags(db(), config.arn, config.tags);
+        write_new_logging_configuration(config);
         transaction.commit();
+    }
+
+    InsertOutcome insert_logging_configuration_within_quota(
+        const LoggingConfiguration& config, std::size_t max_configurations) override {
+        std::lock_guard lock(mutex_);
+        SqliteTransaction transaction(db(), Kind::Write);
+        if (count_rows(db(), "logging_configurations") >= max_configurations) {
+            return InsertOutcome::QuotaExceeded;
+        }
+        write_new_logging_configuration(config);
+        transaction.commit();
+        return InsertOutcome::Inserted;
     }
 
     void update_logging_configuration(const LoggingConfiguration& config) override {
         std::lock_guard lock(mutex_);
         SqliteTransaction transaction(db(), Kind::Write);
-        const auto old_arn = stored_arn(db(), "logging_configurations", config.id);
-        if (!old_arn) return;  // deleted meanwhile: nothing to replace
-        SqliteStatement update(db(),
-                               "UPDATE logging_configurations SET arn = ?2, name = ?3, "
-                               "create_time = ?4, update_time = ?5, destination_type = ?6, "
-                               "destination_value = ?7, state = ?8 WHERE id = ?1");
-        bind_logging_configuration_fields(update, config);
-        update.run();
-        delete_tags(db(), *old_arn);
-        write_tags(db(), config.arn, config.tags);
+        if (replace_logging_configuration(config)) transaction.commit();
+    }
+
+    std::optional<LoggingConfiguration> modify_logging_configuration(
+        std::string_view id, const std::function<void(LoggingConfiguration&)>& change) override {
+        std::lock_guard lock(mutex_);
+        SqliteTransaction transaction(db(), Kind::Write);
+        auto config = read_logging_configuration(id);
+        if (!config) return std::nullopt;
+        change(*config);
+        replace_logging_configuration(*config);
         transaction.commit();
+        return config;
     }
 
     std::optional<LoggingConfiguration> find_logging_configuration(
         std::string_view id) const override {
         std::lock_guard lock(mutex_);
         SqliteTransaction transaction(db(), Kind::Read);
-        SqliteStatement query(db(), std::string(kLoggingConfigurationColumns) + " WHERE id = ?");
-        query.bind(1, id);
-        if (!query.step()) return std::nullopt;
-        LoggingConfiguration config = logging_configuration_from_row(query);
-        config.tags = read_tags(db(), config.arn);
+        auto config = read_logging_configuration(id);
         transaction.commit();
         return config;
     }

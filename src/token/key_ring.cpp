@@ -263,6 +263,28 @@ std::shared_ptr<KeyRing> KeyRing::ephemeral() {
     return std::shared_ptr<KeyRing>(new KeyRing(fresh_entries()));
 }
 
+namespace {
+void require_one_active(const std::vector<Entry>& entries) {
+    auto active = std::count_if(entries.begin(), entries.end(),
+                                [](const Entry& e) { return e.retired_s == 0; });
+    if (active != 1) {
+        throw std::invalid_argument("token keys: expected exactly one active key, found " +
+                                    std::to_string(active));
+    }
+}
+}  // namespace
+
+std::shared_ptr<KeyRing> KeyRing::from_entries(std::vector<Entry> entries) {
+    require_one_active(entries);
+    return std::shared_ptr<KeyRing>(new KeyRing(std::move(entries)));
+}
+
+void KeyRing::reload(std::vector<Entry> entries) {
+    require_one_active(entries);
+    std::lock_guard writer(write_mutex_);
+    replace(std::move(entries));
+}
+
 std::vector<Entry> KeyRing::snapshot() const {
     std::shared_lock lock(mutex_);
     return entries_;

@@ -37,6 +37,13 @@ class KeyRing {
     // One fresh key, kept in memory only (tests, throwaway dev servers).
     static std::shared_ptr<KeyRing> ephemeral();
 
+    struct Entry;
+    // Keys kept elsewhere (a shared database): exactly one must be active (retired_s == 0).
+    // Throws std::invalid_argument otherwise. No file is involved; rotate()/prune() are not
+    // used on such a ring, reload() replaces its keys instead.
+    static std::shared_ptr<KeyRing> from_entries(std::vector<Entry> entries);
+    void reload(std::vector<Entry> entries);
+
     // Adds a new active key (the old one retires but stays for opening) and saves the ring to
     // <file>. Returns the new key id. Throws std::runtime_error if saving fails (the ring is
     // then unchanged) or if all 256 ids are taken.

@@ -31,7 +31,7 @@ libs_of() {
         *) echo "unknown fuzz target: $1" >&2; exit 2 ;;
     esac
 }
-system_libs=(-lboost_json -lboost_url -lsqlite3 -lssl -lcrypto -lspdlog -lfmt -lz -lpthread)
+system_libs=(-lboost_json -lboost_url -lsqlite3 -lpq -lssl -lcrypto -lspdlog -lfmt -lz -lpthread)
 
 # 1. The libraries, instrumented for libFuzzer's coverage and the sanitizers.
 if [ ! -f "$out/build.ninja" ]; then

@@ -48,6 +48,8 @@ commands:
               deliveries/s, end-to-end latency and losses
   idle        opens N idle connections and reports the server's RSS per connection
   tokens      signed CreateChatToken requests over keep-alive connections: req/s, latency
+  rooms       signed CreateRoom requests, as tokens does (the rooms are left in place: run it
+              against a throwaway server, under its --max-rooms)
   wrk-script  writes a wrk Lua script replaying one pre-signed CreateChatToken request
 
 options:
@@ -57,7 +59,7 @@ options:
   --credentials-file PATH   AWS shared-credentials file (default: PARLEY_ACCESS_KEY_ID /
                             PARLEY_SECRET_ACCESS_KEY from the environment)
   --connections N           fanout: total (default 2000); idle: default 20000;
-                            tokens: concurrent HTTP connections (default 16)
+                            tokens, rooms: concurrent HTTP connections (default 16)
   --rooms N                 fanout: connections are split over N rooms (default 1)
   --senders N               fanout: sending connections per room (default 1; raised so no
                             connection exceeds the service's 10 requests/s)
@@ -90,7 +92,7 @@ ParsedOptions parse_options(int argc, char** argv) {
         return r;
     }
     if (o.command != "fanout" && o.command != "idle" && o.command != "tokens" &&
-        o.command != "wrk-script") {
+        o.command != "rooms" && o.command != "wrk-script") {
         r.error = "unknown command '" + o.command + "'";
         return r;
     }
@@ -165,7 +167,9 @@ ParsedOptions parse_options(int argc, char** argv) {
         }
     }
     if (o.connections == 0)
-        o.connections = o.command == "idle" ? 20000 : o.command == "tokens" ? 16 : 2000;
+        o.connections = o.command == "idle"                               ? 20000
+                        : (o.command == "tokens" || o.command == "rooms") ? 16
+                                                                          : 2000;
     if (o.rates.empty()) o.rates = {25, 50, 75, 100};
     if (o.out.empty()) o.out = "parley-wrk.lua";
     if (o.command == "fanout" && o.connections < o.rooms * 2) {

@@ -1,7 +1,8 @@
 // tokens: CreateChatToken as fast as N keep-alive connections allow, each
 // request signed when it is sent (what an application backend does), or one
 // signature replayed (--presigned, what wrk measures). Every response must be a
-// 200.
+// 200. rooms: the same with CreateRoom (a store write per request), so the two
+// can be compared on one server and across stores.
 #include <atomic>
 #include <chrono>
 #include <iostream>
@@ -32,10 +33,11 @@ struct TokenCounters {
 class TokenLoop {
   public:
     TokenLoop(asio::io_context& io, const ScenarioSetup& setup, const LoadOptions& o,
-              std::string body, std::shared_ptr<const std::string> presigned)
+              std::string path, std::string body, std::shared_ptr<const std::string> presigned)
         : io_(io),
           setup_(setup),
           signer_(setup.credentials, o.region),
+          path_(std::move(path)),
           body_(std::move(body)),
           presigned_(std::move(presigned)) {}
 
@@ -61,7 +63,7 @@ class TokenLoop {
         if (Clock::now() >= end_) return;
         auto wire = presigned_ ? presigned_
                                : std::make_shared<const std::string>(
-                                     signed_post(signer_, setup_.api, "/CreateChatToken", body_));
+                                     signed_post(signer_, setup_.api, path_, body_));
         auto t0 = Clock::now();
         in_flight.fetch_add(1);
         c->request(wire, [this, c, t0, wire](const HttpResponse& r) {
@@ -84,6 +86,7 @@ class TokenLoop {
     asio::io_context& io_;
     const ScenarioSetup& setup_;
     RequestSigner signer_;  // one per loop: it caches the derived key
+    std::string path_;
     std::string body_;
     std::shared_ptr<const std::string> presigned_;
     Clock::time_point end_;
@@ -109,20 +112,24 @@ int run_tokens(const LoadOptions& o) {
     ControlClient control(setup->api, RequestSigner(setup->credentials, o.region),
                           setup->sources[0]);
     const std::string id = run_id();
-    const std::string arn = control.create_room("parley-load-tokens-" + id, o.room_rate);
-    const std::string body = ControlClient::token_request_body(arn, "tokens-" + id);
+    const bool rooms = o.command == "rooms";
+    const std::string arn =
+        rooms ? std::string() : control.create_room("parley-load-tokens-" + id, o.room_rate);
+    const std::string path = rooms ? "/CreateRoom" : "/CreateChatToken";
+    const std::string body = rooms ? R"({"name":"parley-load-rooms-)" + id + R"("})"
+                                   : ControlClient::token_request_body(arn, "tokens-" + id);
     std::shared_ptr<const std::string> presigned;
     if (o.presigned)
-        presigned =
-            std::make_shared<const std::string>(control.signed_request("/CreateChatToken", body));
+        presigned = std::make_shared<const std::string>(control.signed_request(path, body));
 
-    std::cout << "tokens: " << o.connections << " keep-alive connection(s), " << o.threads
+    std::cout << o.command << ": " << o.connections << " keep-alive connection(s), " << o.threads
               << " client thread(s), " << o.duration_s << " s, "
               << (o.presigned ? "one pre-signed request replayed" : "every request signed") << "\n";
     LoopGroup loops(o.threads);
     std::vector<std::unique_ptr<TokenLoop>> per_loop;
     for (std::size_t l = 0; l < loops.size(); ++l)
-        per_loop.push_back(std::make_unique<TokenLoop>(loops.loop(l), *setup, o, body, presigned));
+        per_loop.push_back(
+            std::make_unique<TokenLoop>(loops.loop(l), *setup, o, path, body, presigned));
 
     const auto start = Clock::now();
     const auto end = start + std::chrono::duration_cast<Clock::duration>(
@@ -163,7 +170,7 @@ int run_tokens(const LoadOptions& o) {
     loops.stop();
     per_loop.clear();
     try {
-        control.delete_room(arn);
+        if (!rooms) control.delete_room(arn);
     } catch (const std::exception& e) {
         std::cerr << "parley-load: cleanup: " << e.what() << "\n";
     }

@@ -3,11 +3,12 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname, resolve } from 'node:path';
+import { join, dirname, resolve, basename } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { IvschatClient } from '@aws-sdk/client-ivschat';
 import WebSocket from 'ws';
+import { database, sharedCluster, testMasterKey } from './postgres.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../../..');
@@ -35,9 +36,19 @@ export async function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Starts parleyd. Options: dataDir (reuse one across restarts), args (extra flags), env.
+// Which store the suites run against: PARLEY_TEST_STORE=postgres runs every node on PostgreSQL
+// (one database per data directory, so a restart on the same directory finds its state).
+export const testStore = process.env.PARLEY_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+// Starts parleyd. Options: dataDir (reuse one across restarts), args (extra flags), env,
+// store (a postgresql:// URL: several nodes on one database).
 export async function startParley(options = {}) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-e2e-'));
+  // The store URL goes in the environment, as an operator would pass a password.
+  let storeEnv = {};
+  const storeUrl = options.store ??
+    (testStore === 'postgres' ? database(sharedCluster(), `p_${basename(dataDir)}`) : null);
+  if (storeUrl) storeEnv = { PARLEY_STORE: storeUrl, PARLEY_MASTER_KEY: testMasterKey };
   const apiPort = options.apiPort ?? (await freePort());
   const chatPort = options.chatPort ?? (await freePort());
   const args = [
@@ -52,6 +63,7 @@ export async function startParley(options = {}) {
       ...process.env,
       PARLEY_ACCESS_KEY_ID: credentials.accessKeyId,
       PARLEY_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      ...storeEnv,
       ...(options.env ?? {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,7 +86,7 @@ export async function startParley(options = {}) {
   }
 
   const server = {
-    child, dataDir, apiPort, chatPort, apiUrl,
+    child, dataDir, apiPort, chatPort, apiUrl, storeUrl,
     chatUrl: `ws://127.0.0.1:${chatPort}`,
     get log() { return log; },
     client(extra = {}) {
