@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -166,6 +169,47 @@ void attach_all_tags(sqlite3* db, std::string_view table, std::vector<Record>& r
     }
 }
 
+// How long a write that failed for reasons of the disk keeps the store "not ready".
+constexpr std::chrono::seconds kFailureMemory{10};
+
+// Errors that say the disk cannot take writes, as opposed to a constraint or a caller's error.
+bool is_storage_failure(int extended_code) {
+    switch (extended_code & 0xff) {
+        case SQLITE_FULL:
+        case SQLITE_IOERR:
+        case SQLITE_READONLY:
+        case SQLITE_CANTOPEN:
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB:
+            return true;
+        default:
+            return false;
+    }
+}
+
+// A write transaction that remembers, when it ends without commit, whether the disk was why.
+class WriteTransaction {
+  public:
+    WriteTransaction(sqlite3* db, std::atomic<std::int64_t>& failed_at)
+        : db_(db), failed_at_(failed_at), transaction_(db, SqliteTransaction::Kind::Write) {}
+    ~WriteTransaction() {
+        // Runs before transaction_'s rollback, which would reset the error code.
+        if (!committed_ && is_storage_failure(sqlite3_extended_errcode(db_)))
+            failed_at_.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+                             std::memory_order_relaxed);
+    }
+    void commit() {
+        transaction_.commit();
+        committed_ = true;
+    }
+
+  private:
+    sqlite3* db_;
+    std::atomic<std::int64_t>& failed_at_;
+    SqliteTransaction transaction_;
+    bool committed_ = false;
+};
+
 class SqliteStore final : public Store {
   public:
     explicit SqliteStore(const std::filesystem::path& database_file) {
@@ -213,16 +257,39 @@ class SqliteStore final : public Store {
         }
     }
 
+    // Not ready while writes fail for reasons of the disk (full, read-only, I/O error): a real
+    // write failed in the last kFailureMemory, or the same no-op write as at start fails now
+    // (probed at most once a second). A small probe can pass while larger writes still fail,
+    // hence the memory of real failures; it expires so that readiness comes back by itself once
+    // the disk has room again, without waiting for traffic the load balancer now withholds.
+    bool healthy() const override {
+        const auto now = std::chrono::steady_clock::now();
+        const auto failed_at = last_io_failure_.load(std::memory_order_relaxed);
+        if (failed_at != 0 && now.time_since_epoch().count() - failed_at <
+                                  std::chrono::steady_clock::duration(kFailureMemory).count())
+            return false;
+        std::lock_guard lock(mutex_);
+        if (now - last_probe_ < std::chrono::seconds(1)) return last_probe_ok_;
+        last_probe_ = now;
+        try {
+            execute(db(), "PRAGMA user_version = " + std::to_string(latest_schema_version()));
+            last_probe_ok_ = true;
+        } catch (const std::exception&) {
+            last_probe_ok_ = false;
+        }
+        return last_probe_ok_;
+    }
+
     void insert_room(const Room& room) override {
         std::lock_guard lock(mutex_);
-        SqliteTransaction transaction(db(), Kind::Write);
+        WriteTransaction transaction(db(), last_io_failure_);
         write_new_room(room);
         transaction.commit();
     }
 
     InsertOutcome insert_room_within_quota(const Room& room, std::size_t max_rooms) override {
         std::lock_guard lock(mutex_);
-        SqliteTransaction transaction(db(), Kind::Write);
+        WriteTransaction transaction(db(), last_io_failure_);
         if (count_rows(db(), "rooms") >= max_rooms) return InsertOutcome::QuotaExceeded;
         write_new_room(room);
         transaction.commit();
@@ -231,7 +298,7 @@ class SqliteStore final : public Store {
 
     bool update_room(const Room& room) override {
         std::lock_guard lock(mutex_);
-        SqliteTransaction transaction(db(), Kind::Write);
+        WriteTransaction transaction(db(), last_io_failure_);
         if (!replace_room(room)) return false;
         transaction.commit();
         return true;
@@ -240,7 +307,7 @@ class SqliteStore final : public Store {
     std::optional<Room> modify_room(std::string_view id,
                                     const std::function<void(Room&)>& change) override {
         std::lock_guard lock(mutex_);
-        SqliteTransaction transaction(db(), Kind::Write);
+        WriteTransaction transaction(db(), last_io_failure_);
         auto room = read_room(id);
         if (!room) return std::nullopt;
         change(*room);
@@ -336,7 +403,7 @@ class SqliteStore final : public Store {
   public:
     bool delete_room(std::string_view id) override {
         std::lock_guard lock(mutex_);
-        SqliteTransaction transaction(db(), Kind::Write);
+        WriteTransaction transaction(db(), last_io_failure_);
         const auto arn = stored_arn(db(), "rooms", id);
         if (!arn) return false;
         // Links would also go by ON DELETE CASCADE; deleting them here does not rely on it.
@@ -374,7 +441,7 @@ class SqliteStore final : public Store {
 
     void insert_logging_configuration(const LoggingConfiguration& config) override {
         std::lock_guard lock(mutex_);
-        SqliteTransaction transaction(db(), Kind::Write);
+        WriteTransaction transaction(db(), last_io_failure_);
         write_new_logging_configuration(config);
         transaction.commit();
     }
@@ -382,7 +449,7 @@ class SqliteStore final : public Store {
     InsertOutcome insert_logging_configuration_within_quota(
         const LoggingConfiguration& config, std::size_t max_configurations) override {
         std::lock_guard lock(mutex_);
-        SqliteTransaction transaction(db(), Kind::Write);
+        WriteTransaction transaction(db(), last_io_failure_);
         if (count_rows(db(), "logging_configurations") >= max_configurations) {
             return InsertOutcome::QuotaExceeded;
         }
@@ -393,14 +460,14 @@ class SqliteStore final : public Store {
 
     void update_logging_configuration(const LoggingConfiguration& config) override {
         std::lock_guard lock(mutex_);
-        SqliteTransaction transaction(db(), Kind::Write);
+        WriteTransaction transaction(db(), last_io_failure_);
         if (replace_logging_configuration(config)) transaction.commit();
     }
 
     std::optional<LoggingConfiguration> modify_logging_configuration(
         std::string_view id, const std::function<void(LoggingConfiguration&)>& change) override {
         std::lock_guard lock(mutex_);
-        SqliteTransaction transaction(db(), Kind::Write);
+        WriteTransaction transaction(db(), last_io_failure_);
         auto config = read_logging_configuration(id);
         if (!config) return std::nullopt;
         change(*config);
@@ -420,7 +487,7 @@ class SqliteStore final : public Store {
 
     DeleteOutcome delete_logging_configuration(std::string_view id) override {
         std::lock_guard lock(mutex_);
-        SqliteTransaction transaction(db(), Kind::Write);
+        WriteTransaction transaction(db(), last_io_failure_);
         const auto arn = stored_arn(db(), "logging_configurations", id);
         if (!arn) return DeleteOutcome::NotFound;
         SqliteStatement in_use(db(),
@@ -463,6 +530,11 @@ class SqliteStore final : public Store {
     // One connection behind one mutex: the control plane makes a few requests a second, so
     // serialising them is simpler than a pool and has no cross-connection lock contention.
     mutable std::mutex mutex_;
+    // healthy(): the last probe's result, and when it ran (at most one probe write a second).
+    mutable std::chrono::steady_clock::time_point last_probe_{};
+    mutable bool last_probe_ok_ = true;
+    // steady_clock ticks of the last write that failed for reasons of the disk; 0 = none.
+    std::atomic<std::int64_t> last_io_failure_{0};
     Connection db_;
 };
 

@@ -42,6 +42,7 @@ stop_pid() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true;
 
 export PARLEY_ACCESS_KEY_ID=AKIDPARLEYFIRSTRUN01
 export PARLEY_SECRET_ACCESS_KEY=parley-first-run-secret-0123456789abcdef
+ep="http://127.0.0.1:$api_port"
 
 # ---- version, help, config files ----
 version=$("$parleyd" --version)
@@ -144,7 +145,6 @@ grep -q "generated API credentials in .*$key" "$work/run-gen.log" || fail "gener
 pass "make run banner with generated credentials (also in the log at --log-level warn)"
 
 # ---- failed authentication: logged with the real operation and counted under it ----
-ep="http://127.0.0.1:$api_port"
 code=$(curl -s -o /dev/null -w '%{http_code}' --aws-sigv4 "aws:amz:us-east-1:ivschat" --user "AKIDNOTAKNOWNKEY0001:wrong" \
   -H 'content-type: application/json' -d '{}' "$ep/ListRooms")
 [ "$code" = 403 ] || fail "a wrong key gets 403 (got $code)"
@@ -243,5 +243,30 @@ set -e
 [ "$rc" = 1 ] || fail "a database that cannot grow fails the start with exit 1 (got $rc)"
 grep -q 'parleyd cannot start' "$work/full.log" || fail "the full-disk error is reported"
 pass "database that cannot be written (file-size limit) refused at start: $(grep -o 'cannot start: .*' "$work/full.log" | cut -c1-110)"
+
+# ... and at run time: once writes start failing (the WAL cannot grow past the file-size limit),
+# /readyz says not ready; /healthz (liveness) stays 200.
+export PARLEY_ACCESS_KEY_ID=AKIDPARLEYFIRSTRUN01 PARLEY_SECRET_ACCESS_KEY=parley-first-run-secret-0123456789abcdef
+rm -rf "$work/full"; mkdir "$work/full"
+(ulimit -f 256; exec "$parleyd" --data-dir "$work/full" --api-listen "127.0.0.1:$api_port" \
+  --chat-listen "127.0.0.1:$chat_port") >"$work/full-run.log" 2>&1 &
+pid=$!; pids+=("$pid")
+wait_ready "$api_port" "$pid" || fail "server under a 256 KiB file-size limit starts"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$ep/readyz")" = 200 ] || fail "/readyz is 200 while writes work"
+code=200
+for i in $(seq 400); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' --aws-sigv4 "aws:amz:us-east-1:ivschat" \
+    --user "$PARLEY_ACCESS_KEY_ID:$PARLEY_SECRET_ACCESS_KEY" -H 'content-type: application/json' \
+    -d "{\"name\":\"r$i\",\"tags\":{\"pad\":\"$(printf '%0200d' 0)\"}}" "$ep/CreateRoom")
+  [ "$code" = 200 ] || break
+done
+[ "$code" = 500 ] || fail "CreateRoom eventually fails when the database cannot grow (last status $code)"
+sleep 1.1  # /readyz probes at most once a second
+ready=$(curl -s -w ' %{http_code}' "$ep/readyz")
+[ "$ready" = "store unavailable
+ 503" ] || fail "/readyz reports the store not ready once writes fail (got '$ready')"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$ep/healthz")" = 200 ] || fail "/healthz stays 200"
+stop_pid "$pid"
+pass "writes failing at run time (after $i CreateRooms): /readyz 503 'store unavailable', /healthz 200"
 
 echo "$checks checks passed"
