@@ -38,9 +38,13 @@ count_ctest() {  # adds ctest's totals from its log (skipped tests count as skip
 }
 
 # Ninja's "[n/N]" lines, shown every tenth step, so a long build visibly progresses.
-progress() {  # progress LABEL
-  sed -un -E 's/^\[([0-9]+)\/([0-9]+)\].*/\1 \2/p' |
-    awk -v label="$1" '$1 % 10 == 0 || $1 == $2 { printf "  %s: %d/%d\n", label, $1, $2; fflush() }'
+progress() {  # progress LABEL (plain bash: awk and sed would hold lines back in their buffers)
+  local line n t
+  while IFS= read -r line; do
+    [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]] || continue
+    n=${BASH_REMATCH[1]} t=${BASH_REMATCH[2]}
+    if (( n % 10 == 0 || n == t )); then printf '  %s: %d/%d\n' "$1" "$n" "$t"; fi
+  done
 }
 
 echo "== unit tests ($build)"
