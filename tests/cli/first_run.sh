@@ -49,7 +49,8 @@ version=$("$parleyd" --version)
 [[ $version =~ ^parleyd\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "--version prints 'parleyd X.Y.Z' (got '$version')"
 pass "--version: $version"
 
-"$parleyd" --help | grep -q 'SigV4 credential scopes may name any region' ||
+help=$("$parleyd" --help)  # not piped into grep -q: with pipefail, an early exit is a failure
+grep -q 'SigV4 credential scopes may name any region' <<<"$help" ||
   fail "--help says any region is accepted in SigV4 scopes"
 pass "--help agrees with the verifier on regions"
 
@@ -151,7 +152,8 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --aws-sigv4 "aws:amz:us-east-1:ivs
 sleep 0.2
 grep -q 'authentication failed: ListRooms UnrecognizedClientException from 127.0.0.1:[0-9]* (access key id AKIDNOTAKNOWNKEY0001)' "$work/run-gen.log" ||
   fail "the failed authentication is logged with operation, reason, source and key id"
-curl -fs "$ep/metrics" | grep -q 'parley_api_requests_total{operation="ListRooms",status="403"} 1' ||
+metrics=$(curl -fs "$ep/metrics")
+grep -q 'parley_api_requests_total{operation="ListRooms",status="403"} 1' <<<"$metrics" ||
   fail "the failure is counted under ListRooms, not Unknown"
 pass "failed authentication logged and counted as ListRooms 403"
 
