@@ -12,6 +12,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build} asan=${2:-build-asan}
 passed=0 failed=0 skipped=0
+# Each section's heading says when it started, so a slow suite is easy to find.
+section() { printf '== %s  [%dm%02ds]\n' "$1" $((SECONDS / 60)) $((SECONDS % 60)); }
 logdir=$(mktemp -d /tmp/parley-tests.XXXXXX)
 
 pg_dir=
@@ -47,11 +49,11 @@ progress() {  # progress LABEL (plain bash: awk and sed would hold lines back in
   done
 }
 
-echo "== unit tests ($build)"
+section "unit tests ($build)"
 ctest --test-dir "$build" --output-on-failure -j "$(nproc)" --timeout 120 2>&1 | tee "$logdir/unit.log" | grep -E 'tests passed|Failed|\*\*\*' || true
 count_ctest "$logdir/unit.log"
 
-echo "== unit tests under ASan+UBSan ($asan)"
+section "unit tests under ASan+UBSan ($asan)"
 if cmake -S . -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPARLEY_SANITIZE=ON -DPARLEY_UNIT_ONLY=OFF >"$logdir/asan-configure.log" 2>&1 &&
    cmake --build "$asan" -j "$(nproc)" 2>&1 | tee "$logdir/asan-build.log" | progress "sanitizer build"; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -76,12 +78,12 @@ run_node_tests() {  # run_node_tests NAME PARLEYD FILES...: node's test runner, 
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 }
 
-echo "== end-to-end tests with the official clients (node $(node --version))"
+section "end-to-end tests with the official clients (node $(node --version))"
 run_node_tests e2e "$PWD/$build/parleyd" tests/e2e/
 
 # The same clients against parleyd built with ASan+UBSan: memory errors under real traffic fail.
 # Timing-sensitive files (load, session expiry, review budget) stay on the release build.
-echo "== end-to-end tests against the sanitizer build"
+section "end-to-end tests against the sanitizer build"
 if [ -x "$asan/parleyd" ]; then
   ASAN_OPTIONS=detect_leaks=1 run_node_tests e2e-asan "$PWD/$asan/parleyd" \
     tests/e2e/smoke.test.mjs tests/e2e/control_plane.test.mjs tests/e2e/messaging.test.mjs \
@@ -91,7 +93,7 @@ else
   echo "no $asan/parleyd"; failed=$((failed + 1))
 fi
 
-echo "== shell tests"
+section "shell tests"
 for t in tests/cli/*.sh; do
   [ -e "$t" ] || continue
   if PARLEYD="$PWD/$build/parleyd" PARLEYD_ASAN="$PWD/$asan/parleyd" bash "$t" >"$logdir/$(basename "$t").log" 2>&1; then
@@ -101,7 +103,7 @@ for t in tests/cli/*.sh; do
   fi
 done
 
-echo "== the control-plane suites again, against PostgreSQL"
+section "the control-plane suites again, against PostgreSQL"
 PARLEY_TEST_STORE=postgres run_node_tests e2e-postgres "$PWD/$build/parleyd" tests/e2e/control_plane.test.mjs
 if PARLEY_TEST_STORE=postgres PARLEYD="$PWD/$build/parleyd" bash tests/cli/awscli.sh >"$logdir/awscli-postgres.log" 2>&1; then
   echo "ok   tests/cli/awscli.sh (PostgreSQL)"; passed=$((passed + 1))
@@ -110,5 +112,6 @@ else
 fi
 
 echo "logs: $logdir"
+printf 'total time %dm%02ds\n' $((SECONDS / 60)) $((SECONDS % 60))
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
