@@ -43,6 +43,11 @@ void ChatLogger::configuration_changed(const model::LoggingConfiguration& config
     destinations_[configuration.arn] = destination_of(configuration.destination_configuration);
 }
 
+bool ChatLogger::knows(const std::string& arn) const {
+    std::shared_lock lock(destinations_mutex_);
+    return destinations_.contains(arn);
+}
+
 void ChatLogger::configuration_deleted(const std::string& arn) {
     std::unique_lock lock(destinations_mutex_);
     destinations_.erase(arn);

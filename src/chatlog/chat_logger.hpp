@@ -63,6 +63,9 @@ class ChatLogger : public LoggingConfigurationListener {
 
     void configuration_changed(const model::LoggingConfiguration& configuration) override;
     void configuration_deleted(const std::string& arn) override;
+    // Whether a destination is known for this configuration ARN (cluster mode fills in those
+    // another node created before their notification arrives here).
+    bool knows(const std::string& arn) const;
 
     const ChatLogMetrics& metrics() const { return metrics_; }
     std::string render_metrics() const { return metrics_.render(); }

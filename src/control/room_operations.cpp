@@ -96,16 +96,35 @@ Value list_rooms(ControlContext& ctx, const OperationInput& in) {
     std::string filters = req.name.value_or("") + '\n' +
                           req.message_review_handler_uri.value_or("") + '\n' +
                           req.logging_configuration_identifier.value_or("");
-
-    // A shared store is read directly: the catalog may lag another node's write by the time
-    // its notification takes to arrive.
-    std::vector<messaging::RoomPtr> rooms;
-    if (ctx.sync) {
-        for (auto& room : ctx.store.list_rooms())
-            rooms.push_back(std::make_shared<const model::Room>(std::move(room)));
-    } else {
-        rooms = ctx.rooms.snapshot();
+    std::optional<PageCursor> cursor;
+    if (req.next_token && !req.next_token->empty()) {
+        cursor = ctx.page_tokens.decode(*req.next_token, filters);
+        if (!cursor) throw ApiError::validation("The nextToken is not valid for this request");
     }
+    std::size_t max = static_cast<std::size_t>(req.max_results.value_or(50));
+    model::ListRoomsResponse resp;
+
+    // A shared store is asked for the page itself: the catalog may lag another node's write by
+    // the time its notification takes to arrive, and a page is one indexed query there.
+    if (ctx.sync) {
+        store::RoomPageQuery query{
+            .name = req.name,
+            .review_handler_uri = req.message_review_handler_uri,
+            .logging_configuration_arn = req.logging_configuration_identifier,
+            .after = std::nullopt,
+            .limit = max + 1};  // one more: is there a next page?
+        if (cursor) query.after = std::make_pair(cursor->update_time, cursor->id);
+        auto page = ctx.store.list_rooms_page(query);
+        const bool more = page.size() > max;
+        if (more) page.resize(max);
+        resp.rooms = std::move(page);
+        if (more && !resp.rooms.empty())
+            resp.next_token = ctx.page_tokens.encode(
+                {resp.rooms.back().update_time, resp.rooms.back().id}, filters);
+        return resp.to_value();
+    }
+
+    auto rooms = ctx.rooms.snapshot();
     std::erase_if(rooms, [&](const messaging::RoomPtr& r) {
         if (req.name && r->name != *req.name) return true;
         if (req.message_review_handler_uri &&
@@ -122,17 +141,13 @@ Value list_rooms(ControlContext& ctx, const OperationInput& in) {
     std::sort(rooms.begin(), rooms.end(), newer_first);
 
     auto begin = rooms.begin();
-    if (req.next_token && !req.next_token->empty()) {
-        auto cursor = ctx.page_tokens.decode(*req.next_token, filters);
-        if (!cursor) throw ApiError::validation("The nextToken is not valid for this request");
+    if (cursor) {
         model::Room probe;
         probe.update_time = cursor->update_time;
         probe.id = cursor->id;
         auto probe_ptr = std::make_shared<const model::Room>(probe);
         begin = std::upper_bound(rooms.begin(), rooms.end(), probe_ptr, newer_first);
     }
-    std::size_t max = static_cast<std::size_t>(req.max_results.value_or(50));
-    model::ListRoomsResponse resp;
     for (auto it = begin; it != rooms.end() && resp.rooms.size() < max; ++it)
         resp.rooms.push_back(**it);
     if (!resp.rooms.empty() &&

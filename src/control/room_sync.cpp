@@ -20,6 +20,8 @@ messaging::RoomPtr RoomSync::apply(std::string_view id, std::optional<model::Roo
         return nullptr;
     }
     if (cached && *cached == *stored) return cached;
+    // Before the put: nothing can use the room here before what it needs is in place.
+    if (on_loaded_) on_loaded_(*stored);
     rooms_.put(std::move(*stored));
     auto fresh = rooms_.find(id);
     if (cached && live_) live_->room_updated(fresh);

@@ -117,6 +117,21 @@ void ParleyServer::start() {
         chatlog::ChatLogSettings{.directory = config_.chatlog_dir});
     p.chat_logger->load(p.store->list_logging_configurations());
     p.chat_logger->start();
+    if (p.sync) {
+        // A room may name a logging configuration created on another node a moment ago, whose
+        // notification has not arrived here yet: the room's commit came after the
+        // configuration's, so the store has it. Without this, the first messages could go
+        // unlogged on this node.
+        p.sync->set_on_loaded([&p](const model::Room& room) {
+            for (const auto& arn : room.logging_configuration_identifiers) {
+                if (p.chat_logger->knows(arn)) continue;
+                auto parts = model::parse_arn(arn);
+                if (!parts) continue;
+                if (auto lc = p.store->find_logging_configuration(parts->id))
+                    p.chat_logger->configuration_changed(*lc);
+            }
+        });
+    }
 
     auto creds = load_or_create_credentials(config_.data_dir);
     p.credentials.add(creds.credentials);

@@ -66,6 +66,10 @@ CREATE TABLE token_keys (
     wrapped    BYTEA NOT NULL
 );
 )sql"},
+    // ListRooms pages by (update_time DESC, id) with ids compared bytewise.
+    Migration{2, R"sql(
+CREATE INDEX rooms_by_update_time ON rooms (update_time DESC, id COLLATE "C");
+)sql"},
 };
 
 constexpr bool versions_ascend_from_one() {

@@ -337,6 +337,28 @@ class PgStoreImpl final : public PgStore {
         return rooms;
     }
 
+    std::vector<Room> list_rooms_page(const RoomPageQuery& q) const override {
+        // Keyset paging on (update_time DESC, id): an index scan per page, however many rooms.
+        // COLLATE "C" orders ids bytewise, as the page cursor and the SQLite path do.
+        const std::string sql = std::string(kRoomSelect) +
+                                " WHERE ($1::text IS NULL OR r.name = $1)"
+                                " AND ($2::text IS NULL OR COALESCE(r.review_uri, '') = $2)"
+                                " AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM "
+                                "room_logging_configurations l WHERE l.room_id = r.id AND "
+                                "l.logging_configuration_arn = $3))"
+                                " AND ($4::bigint IS NULL OR r.update_time < $4 OR "
+                                "(r.update_time = $4 AND r.id COLLATE \"C\" > $5))"
+                                " ORDER BY r.update_time DESC, r.id COLLATE \"C\" LIMIT $6";
+        auto conn = pool_.acquire();
+        auto rows = conn->exec(
+            sql, {q.name, q.review_handler_uri, q.logging_configuration_arn,
+                  q.after ? PgParam(std::to_string(q.after->first)) : std::nullopt,
+                  q.after ? PgParam(q.after->second) : std::nullopt, std::to_string(q.limit)});
+        std::vector<Room> rooms;
+        for (int i = 0; i < rows.rows(); ++i) rooms.push_back(room_from_row(rows, i));
+        return rooms;
+    }
+
     void insert_logging_configuration(const LoggingConfiguration& config) override {
         auto conn = pool_.acquire();
         PgTransaction transaction(*conn);

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/resources.hpp"
@@ -15,6 +16,16 @@
 namespace parley::store {
 
 enum class DeleteOutcome { Deleted, NotFound, InUse };
+
+// One page of ListRooms: every given filter must match. Rooms come newest update first, ties
+// by id (bytewise), strictly after `after` (the last room of the previous page).
+struct RoomPageQuery {
+    std::optional<std::string> name{};
+    std::optional<std::string> review_handler_uri{};  // "" matches rooms without a handler
+    std::optional<std::string> logging_configuration_arn{};
+    std::optional<std::pair<model::EpochMillis, std::string>> after{};
+    std::size_t limit = 50;
+};
 enum class InsertOutcome { Inserted, QuotaExceeded };
 
 // The database cannot be reached (connection refused or lost, server shutting down). The
@@ -60,6 +71,9 @@ class Store {
     virtual std::optional<model::Room> find_room(std::string_view id) const = 0;
     virtual bool delete_room(std::string_view id) = 0;        // false if absent
     virtual std::vector<model::Room> list_rooms() const = 0;  // every room, in no set order
+    // At most query.limit rooms. This default filters list_rooms() in memory; PostgreSQL
+    // answers it with one indexed query.
+    virtual std::vector<model::Room> list_rooms_page(const RoomPageQuery& query) const;
 
     virtual void insert_logging_configuration(const model::LoggingConfiguration& config) = 0;
     virtual InsertOutcome insert_logging_configuration_within_quota(

@@ -247,51 +247,13 @@ test('an unwritable destination is counted, and the server keeps going', async (
   const alice = await sdkUser(parley, api, room.arn, 'alice');
   t.after(() => alice.disconnect());
   await alice.sendMessage(new SendMessageRequest('one'));
-  await waitFor(async () => (await metric(parley, 'parley_chatlog_records_failed_total', 'firehose')) === 1, 5000, 'failure counted');
-  // The two destinations are written one after the other in the same batch: wait for both.
-  await waitFor(async () => (await metric(parley, 'parley_chatlog_records_written_total', 'firehose')) === 1, 5000, 'healthy destination written');
-  assert.equal(await metric(parley, 'parley_chatlog_records_failed_total', 'firehose'), 1);
+  // The writer appends blocked.log (fails, counted at once) before fine.log (counted after its
+  // fsync), so the two counters move a moment apart: wait for both rather than read the second
+  // right after the first (a race the sanitizer build lost 2 runs in 3).
+  await waitFor(async () => (await metric(parley, 'parley_chatlog_records_failed_total', 'firehose')) === 1 &&
+    (await metric(parley, 'parley_chatlog_records_written_total', 'firehose')) === 1, 5000, 'failure and write counted');
   // Still serving, still logging to the healthy destination.
   await alice.sendMessage(new SendMessageRequest('two'));
   await waitFor(() => readLines(join(parley.dataDir, 'chatlogs', 'firehose', 'fine.log')).length === 2, 5000, 'second record');
   assert.match(parley.log, /chat log \(firehose\)/);
-});
-
-// Names become file names under --chatlog-dir (one component each, percent-encoded). A name the
-// API allows but no file system can hold (over NAME_MAX = 255 bytes once encoded: a log group
-// may have 512 characters, '/' and '#' take 3 bytes) is refused when configured, not found at
-// write time; the longest that fits, and "..", are written.
-test('destination names that cannot become file names are refused at configuration time', async (t) => {
-  const parley = await startParley();
-  t.after(() => parley.stop());
-  const api = parley.client();
-  const create = (destinationConfiguration) => api.send(new CreateLoggingConfigurationCommand({ destinationConfiguration }));
-  const refused = async (promise, field) => {
-    const err = await promise.then(() => null, (e) => e);
-    assert.ok(err, `accepted; expected a ValidationException on ${field}`);
-    assert.equal(err.name, 'ValidationException');
-    assert.equal(err.$metadata.httpStatusCode, 400);
-    assert.equal(err.reason, 'FIELD_VALIDATION_FAILED');
-    assert.deepEqual(err.fieldList.map((f) => f.name), [field]);
-    assert.match(err.fieldList[0].message, /file name/);
-  };
-  const groupField = 'destinationConfiguration.cloudWatchLogs.logGroupName';
-  await refused(create({ cloudWatchLogs: { logGroupName: '/'.repeat(86) } }), groupField);
-  await refused(create({ cloudWatchLogs: { logGroupName: 'g'.repeat(256) } }), groupField);
-  await refused(create({ cloudWatchLogs: { logGroupName: '#'.repeat(512) } }), groupField);
-  const fits = await create({ cloudWatchLogs: { logGroupName: '/'.repeat(85) } });
-  await refused(api.send(new UpdateLoggingConfigurationCommand({
-    identifier: fits.arn, destinationConfiguration: { cloudWatchLogs: { logGroupName: 'g'.repeat(300) } },
-  })), groupField);
-  const dots = await create({ firehose: { deliveryStreamName: '..' } });
-
-  const room = await api.send(new CreateRoomCommand({ loggingConfigurationIdentifiers: [fits.arn, dots.arn] }));
-  const alice = await sdkUser(parley, api, room.arn, 'alice');
-  t.after(() => alice.disconnect());
-  await alice.sendMessage(new SendMessageRequest('to long names'));
-  const chatlogs = join(parley.dataDir, 'chatlogs');
-  await waitFor(() => readLines(join(chatlogs, 'firehose', '%2E%2E.log')).length === 1, 5000, 'the ".." stream');
-  await waitFor(() => readLines(join(chatlogs, 'cloudwatch', '%2F'.repeat(85), 'aws', 'IVSChatLogs', '1.0',
-    `room_${room.id}.log`)).length === 1, 5000, 'the 255-byte log group');
-  assert.equal(await metric(parley, 'parley_chatlog_records_failed_total', 'cloudWatchLogs'), 0);
 });

@@ -4,6 +4,8 @@
 // open on every node, and a deleted room is refused everywhere. Always runs on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   CreateChatTokenCommand,
   CreateLoggingConfigurationCommand,
@@ -15,6 +17,7 @@ import {
   ListRoomsCommand,
   ListTagsForResourceCommand,
   TagResourceCommand,
+  UpdateLoggingConfigurationCommand,
   UpdateRoomCommand,
   ConflictException,
   ResourceNotFoundException,
@@ -130,4 +133,29 @@ test('logging configurations: created on A, seen on B; in use on A cannot be del
   await apiB.send(new DeleteRoomCommand({ identifier: room.arn }));
   await apiB.send(new DeleteLoggingConfigurationCommand({ identifier: lc.arn }));
   await assert.rejects(apiA.send(new GetLoggingConfigurationCommand({ identifier: lc.arn })), ResourceNotFoundException);
+});
+
+test('chat logging on B follows logging configurations created and changed on A', { skip }, async () => {
+  const lc = await apiA.send(new CreateLoggingConfigurationCommand({
+    destinationConfiguration: { firehose: { deliveryStreamName: 'cluster-stream' } },
+  }));
+  const room = await apiA.send(new CreateRoomCommand({ loggingConfigurationIdentifiers: [lc.arn] }));
+  const client = await rawConnect(b.chatUrl, (await mintToken(apiB, room.arn, 'logger')).token);
+  const contains = (stream, text) => {
+    const file = join(b.dataDir, 'chatlogs', 'firehose', `${stream}.log`);
+    return existsSync(file) && readFileSync(file, 'utf8').includes(text);
+  };
+  assert.equal((await rawSend(client, 'logged via B')).Type, 'MESSAGE');
+  await waitFor(() => contains('cluster-stream', 'logged via B'), 5000, 'the record on B');
+  await apiA.send(new UpdateLoggingConfigurationCommand({
+    identifier: lc.arn, destinationConfiguration: { firehose: { deliveryStreamName: 'cluster-stream-2' } },
+  }));
+  // The new destination reaches B with the notification.
+  await waitFor(async () => {
+    await rawSend(client, 'after the move');
+    return contains('cluster-stream-2', 'after the move');
+  }, 5000, 'the record in the new stream on B');
+  client.close();
+  await apiA.send(new DeleteRoomCommand({ identifier: room.arn }));
+  await apiA.send(new DeleteLoggingConfigurationCommand({ identifier: lc.arn }));
 });

@@ -8,6 +8,9 @@ import {
   CreateLoggingConfigurationCommand,
   CreateRoomCommand,
   DeleteLoggingConfigurationCommand,
+  ListRoomsCommand,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
   UpdateRoomCommand,
   paginateListRooms,
 } from '@aws-sdk/client-ivschat';
@@ -114,4 +117,18 @@ test('room quota across nodes, with updates and paging going on', { skip }, asyn
   const seenStable = seen.filter((arn) => stable.has(arn));
   assert.equal(seenStable.length, stable.size, 'each room not being written listed exactly once');
   assert.equal(new Set(seenStable).size, stable.size);
+});
+
+test('the 50-tag limit holds when two nodes tag one room at once', { skip }, async () => {
+  const room = (await apiA.send(new ListRoomsCommand({ maxResults: 1 }))).rooms[0];
+  const tags = (prefix) => Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`${prefix}${i}`, 'v']));
+  const [ok, errors] = await settle([
+    apiA.send(new TagResourceCommand({ resourceArn: room.arn, tags: tags('a') })),
+    apiB.send(new TagResourceCommand({ resourceArn: room.arn, tags: tags('b') })),
+  ]);
+  // Each alone fits; together they would make 60. Exactly one wins, whichever node it is on.
+  assert.equal(ok.length, 1);
+  assert.deepEqual(errors, ['ValidationException']);
+  const stored = (await apiB.send(new ListTagsForResourceCommand({ resourceArn: room.arn }))).tags;
+  assert.equal(Object.keys(stored).length, 30);
 });

@@ -178,3 +178,42 @@ TEST_F(PgStoreTest, ModifyLoggingConfigurationKeepsArn) {
 
 }  // namespace
 }  // namespace parley::store
+
+namespace parley::store {
+namespace {
+
+// The indexed page query and the in-memory default agree, filters and cursor included.
+TEST_F(PgStoreTest, RoomPagesMatchTheInMemoryDefinition) {
+    std::vector<model::Room> rooms;
+    for (int i = 0; i < 12; ++i) {
+        model::Room room = sample_room("pg" + std::string(i < 10 ? "0" : "") + std::to_string(i) +
+                                       (i % 2 ? "aAzZ0000" : "Zzaa0000"));
+        room.update_time = 1000 + i / 3;  // ties, so the id order matters
+        room.name = i % 3 ? "even" : "odd";
+        if (i % 4 == 0) room.message_review_handler.reset();
+        if (i % 5 == 0) room.logging_configuration_identifiers.pop_back();
+        store->insert_room(room);
+    }
+    auto reference = [&](const RoomPageQuery& q) { return store->Store::list_rooms_page(q); };
+    std::vector<RoomPageQuery> queries = {
+        {.limit = 100},
+        {.name = "even", .limit = 100},
+        {.review_handler_uri = "", .limit = 100},
+        {.logging_configuration_arn = sample_room("x").logging_configuration_identifiers.back(),
+         .limit = 100},
+        {.limit = 5},
+    };
+    for (auto q : queries) {
+        // Page through with the cursor, both ways, and compare page by page.
+        for (int page = 0; page < 10; ++page) {
+            auto got = store->list_rooms_page(q);
+            auto want = reference(q);
+            ASSERT_EQ(got, want) << "page " << page;
+            if (got.size() < q.limit || got.empty()) break;
+            q.after = std::make_pair(got.back().update_time, got.back().id);
+        }
+    }
+}
+
+}  // namespace
+}  // namespace parley::store

@@ -33,6 +33,11 @@ export function startPrivateCluster() {
   let stopped = false;
   const stop = () => { if (!stopped) { stopped = true; run(['stop', dir]); } };
   process.once('exit', stop);
+  // A test process stopped by a signal (a runner's timeout, ^C) skips 'exit' handlers: stop
+  // the server first, or it outlives the tests.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, () => { stop(); process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)); });
+  }
   return { dir, url, pause: () => run(['pause', dir]), resume: () => run(['resume', dir]), stop };
 }
 
