@@ -11,7 +11,8 @@ CHAT_LISTEN ?= 127.0.0.1:8081
 APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libsqlite3-dev libspdlog-dev libcli11-dev libgtest-dev zlib1g-dev \
-  ca-certificates awscli wrk postgresql libpq-dev
+  ca-certificates awscli wrk postgresql libpq-dev \
+  libhiredis-dev redis-server nginx-light
 
 .PHONY: all deps apt-deps npm-deps configure build run test unit asan e2e clean format help
 
