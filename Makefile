@@ -14,13 +14,14 @@ APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
   ca-certificates awscli wrk postgresql libpq-dev \
   libhiredis-dev redis-server nginx-light
 
-.PHONY: all deps apt-deps npm-deps configure build run test unit asan e2e clean format help
+.PHONY: all deps apt-deps npm-deps configure build run cluster test unit asan e2e clean format help
 
 all: build
 
 help:
 	@echo "make run    install missing packages, build, start parleyd on $(API_LISTEN) / $(CHAT_LISTEN)"
 	@echo "make test   install missing packages, build, run every test suite"
+	@echo "make cluster  PostgreSQL, Redis, three parleyd nodes and nginx on this machine (docs/cluster.md)"
 	@echo "make build  build build/parleyd, build/parley-load and the unit tests"
 	@echo "make format clang-format every C++ file"
 
@@ -51,6 +52,9 @@ build: apt-deps configure
 
 run: deps build
 	@scripts/run-server.sh $(BUILD_DIR)/parleyd --data-dir $(DATA_DIR) --api-listen $(API_LISTEN) --chat-listen $(CHAT_LISTEN)
+
+cluster: deps build
+	@scripts/run-cluster.sh $(BUILD_DIR)
 
 test: deps build
 	@scripts/run-tests.sh $(BUILD_DIR) $(ASAN_DIR)
