@@ -14,30 +14,46 @@ namespace asio = boost::asio;
 
 namespace {
 
-// The room's bucket (tokens `n` at time `t`, in ms from Redis's own clock, so node clocks do
-// not matter) refilled at ARGV[1] a second up to one second's worth; when a token is taken and
-// ARGV[2] is not empty, ARGV[2] is published on channel ARGV[3] in the same atomic step.
+// One script for every publish, so each accepted message costs Redis one command. With ARGV[1]
+// > 0 it first takes a token from the room's bucket (tokens `n` at time `t`, in ms of Redis's
+// own clock) refilled at ARGV[1] a second up to one second's worth; then, unless ARGV[2] is
+// empty, it publishes ARGV[2] on channel ARGV[3]. ARGV[4] is a deadline in Redis's clock: a
+// request that reaches Redis later (a stalled server catching up on a link the node has given
+// up on and reported as failed) is refused, so a publish reported failed is never delivered.
+// Returns 1 done, 0 rate limited, -1 too late.
 constexpr const char* kRateScript = R"lua(
-local rate = tonumber(ARGV[1])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local b = redis.call('HMGET', KEYS[1], 'n', 't')
-local n = tonumber(b[1])
-if n == nil then
-  n = rate
-else
-  n = math.min(rate, n + (now - tonumber(b[2])) * rate / 1000)
+if now > tonumber(ARGV[4]) then return -1 end
+local rate = tonumber(ARGV[1])
+if rate > 0 then
+  local b = redis.call('HMGET', KEYS[1], 'n', 't')
+  local n = tonumber(b[1])
+  if n == nil then
+    n = rate
+  else
+    n = math.min(rate, n + (now - tonumber(b[2])) * rate / 1000)
+  end
+  if n < 1 then return 0 end
+  redis.call('HSET', KEYS[1], 'n', tostring(n - 1), 't', tostring(now))
+  redis.call('PEXPIRE', KEYS[1], 2000)
 end
-if n < 1 then return 0 end
-redis.call('HSET', KEYS[1], 'n', tostring(n - 1), 't', tostring(now))
-redis.call('PEXPIRE', KEYS[1], 2000)
 if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[2]) end
 return 1
 )lua";
 
+// How long a publish may take to reach Redis; a failure is reported only after it has passed.
+constexpr std::int64_t kPublishDeadlineMs = 2500;
+
 struct Pending {
     std::function<void(redisReply*)> fn;
 };
+
+std::int64_t wall_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
 
 std::int64_t steady_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -145,6 +161,16 @@ void RedisBus::on_link_up(Link& link) {
         command(link, {"SCRIPT", "LOAD", kRateScript}, [this](redisReply* r) {
             if (r && r->type == REDIS_REPLY_STRING) script_sha_.assign(r->str, r->len);
         });
+        // Publish deadlines are given in Redis's clock; this node's offset from it (to within
+        // the round trip) is measured on every connect.
+        const std::int64_t asked = wall_ms();
+        command(link, {"TIME"}, [this, asked](redisReply* r) {
+            if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2) return;
+            const std::int64_t now = wall_ms();
+            const std::int64_t redis_ms = std::stoll(std::string(r->element[0]->str)) * 1000 +
+                                          std::stoll(std::string(r->element[1]->str)) / 1000;
+            redis_clock_offset_ms_ = redis_ms - (asked + now) / 2;
+        });
         ping_sent_ms_ = 0;
         cmd_up_ = true;
     }
@@ -232,39 +258,45 @@ bool RedisBus::admit(std::size_t bytes, const Done& done) {
 }
 
 void RedisBus::publish(const std::string& room_id, std::string payload, Done done) {
-    const std::size_t bytes = payload.size() + 64;
-    if (!admit(bytes, done)) return;
-    asio::post(io_, [this, room_id, payload = std::move(payload), done = std::move(done), bytes] {
-        command(cmd_, {"PUBLISH", channel_of(room_id), payload},
-                [this, done, bytes](redisReply* r) {
-                    pending_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
-                    if (!is_error(r)) published_.fetch_add(1, std::memory_order_relaxed);
-                    if (done) done(is_error(r) ? Verdict::Unavailable : Verdict::Accepted);
-                });
-    });
+    run_script(room_id, 0, std::move(payload), std::move(done));
 }
 
 void RedisBus::take_rate_then_publish(const std::string& room_id, int per_second,
                                       std::string payload, Done done) {
+    run_script(room_id, std::max(per_second, 1), std::move(payload), std::move(done));
+}
+
+void RedisBus::run_script(const std::string& room_id, int per_second, std::string payload,
+                          Done done) {
     const std::size_t bytes = payload.size() + 128;
     if (!admit(bytes, done)) return;
     asio::post(io_, [this, room_id, per_second, payload = std::move(payload),
                      done = std::move(done), bytes] {
         const bool publishes = !payload.empty();
-        auto finish = [this, done, bytes, publishes](redisReply* r) {
+        const std::int64_t local_deadline = steady_ms() + kPublishDeadlineMs;
+        auto finish = [this, done, bytes, publishes, local_deadline](redisReply* r) {
             pending_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
-            if (is_error(r)) return done(Verdict::Unavailable);
-            bool taken = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
-            if (taken && publishes) published_.fetch_add(1, std::memory_order_relaxed);
-            done(taken ? Verdict::Accepted : Verdict::Refused);
+            if (r && r->type == REDIS_REPLY_INTEGER) {
+                if (r->integer == 1 && publishes)
+                    published_.fetch_add(1, std::memory_order_relaxed);
+                return done(r->integer == 1   ? Verdict::Accepted
+                            : r->integer == 0 ? Verdict::Refused
+                                              : Verdict::Unavailable);
+            }
+            // No answer (link lost) or an error: Redis may still run the request until its
+            // deadline, so the failure is reported once the deadline (plus a margin for the
+            // clock offset's error) has passed; after that the script refuses it.
+            report_after(local_deadline + 200, done);
         };
-        std::vector<std::string> argv{script_sha_.empty() ? "EVAL" : "EVALSHA",
-                                      script_sha_.empty() ? kRateScript : script_sha_,
-                                      "1",
-                                      "parley:rate:" + room_id,
-                                      std::to_string(per_second),
-                                      payload,
-                                      channel_of(room_id)};
+        std::vector<std::string> argv{
+            script_sha_.empty() ? "EVAL" : "EVALSHA",
+            script_sha_.empty() ? kRateScript : script_sha_,
+            "1",
+            "parley:rate:" + room_id,
+            std::to_string(per_second),
+            payload,
+            channel_of(room_id),
+            std::to_string(wall_ms() + redis_clock_offset_ms_ + kPublishDeadlineMs)};
         if (script_sha_.empty()) return void(command(cmd_, argv, finish));
         // A Redis restarted since SCRIPT LOAD has forgotten the script: run it in full once.
         command(cmd_, argv, [this, argv, finish](redisReply* r) mutable {
@@ -278,6 +310,14 @@ void RedisBus::take_rate_then_publish(const std::string& room_id, int per_second
             finish(r);
         });
     });
+}
+
+void RedisBus::report_after(std::int64_t steady_deadline_ms, const Done& done) {
+    auto wait = steady_deadline_ms - steady_ms();
+    if (wait <= 0 || stopping_) return done(Verdict::Unavailable);
+    auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(wait));
+    timer->async_wait(
+        [timer, done](const boost::system::error_code&) { done(Verdict::Unavailable); });
 }
 
 void RedisBus::claim_once(const std::string& key, std::int64_t ttl_ms, Done done) {

@@ -64,6 +64,10 @@ class RedisBus final : public Bus {
     // Runs `fn` on the loop, unless the outgoing buffer would go over its bound: then `done`
     // gets Unavailable at once and the refusal is counted.
     bool admit(std::size_t bytes, const Done& done);
+    // The publish script (rate 0: no bucket); see kRateScript.
+    void run_script(const std::string& room_id, int per_second, std::string payload, Done done);
+    // Unavailable to `done` at steady_deadline_ms (at once if past).
+    void report_after(std::int64_t steady_deadline_ms, const Done& done);
     void send_subscribe(const std::vector<std::string>& rooms);
     void schedule_watchdog();
     void on_message(redisReply* reply);
@@ -81,7 +85,9 @@ class RedisBus final : public Bus {
     std::unordered_set<std::string> rooms_;  // subscribed (or to subscribe on reconnect)
     std::string script_sha_;                 // of the rate script, once SCRIPT LOAD answered
     boost::asio::steady_timer watchdog_;
-    std::int64_t ping_sent_ms_ = 0;  // 0: no PING outstanding
+    std::int64_t ping_sent_ms_ = 0;
+    std::int64_t redis_clock_offset_ms_ =
+        0;  // Redis's clock minus ours, measured on connect  // 0: no PING outstanding
     bool stopping_ = false;
 
     std::atomic<bool> cmd_up_{false}, sub_up_{false};

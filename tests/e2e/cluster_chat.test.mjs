@@ -196,6 +196,43 @@ test('Redis restarted mid-chat: ERROR 500 and /readyz 503 while down, chat resum
   clients.forEach((c) => c.close());
 });
 
+test('a stalled Redis (SIGSTOP) does not stall the nodes: ERROR 500 within seconds, counted; chat resumes after SIGCONT', { skip }, async () => {
+  const r = await room();
+  const clients = [];
+  for (let i = 0; i < 3; i += 1) clients.push(await raw(r.arn, `st${i}`));
+  await sleep(300);
+  assert.equal((await rawSend(clients[0], 'before stall')).Type, 'MESSAGE');
+  const failuresBefore = (await metrics(nodes[0])).parley_chat_bus_failures_total ?? 0;
+  redis.pause();
+  try {
+    const started = Date.now();
+    const pending = rawSend(clients[0], 'during stall', {}, 8000);
+    // The event loops keep serving while the bus waits: /healthz and another client's reply.
+    for (const n of nodes) {
+      const t0 = Date.now();
+      assert.equal((await fetch(`${n.apiUrl}/healthz`)).status, 200);
+      assert.ok(Date.now() - t0 < 500, 'healthz answered at once');
+    }
+    const reply = await pending;
+    assert.equal(reply.Type, 'ERROR');
+    assert.equal(reply.ErrorCode, 500);
+    assert.ok(Date.now() - started < 6000, `refused after ${Date.now() - started} ms`);
+  } finally {
+    redis.resume();
+  }
+  // The refusal was counted on whichever node served clients[0].
+  const failures = await Promise.all(nodes.map(async (n) => (await metrics(n)).parley_chat_bus_failures_total ?? 0));
+  assert.ok(failures.reduce((a, b) => a + b, 0) > failuresBefore, `bus failures counted: ${failures}`);
+  let k = 0;
+  await waitFor(async () => {
+    const reply = await rawSend(clients[0], `unstalled${k++}`);
+    if (reply.Type !== 'MESSAGE') return false;
+    try { await clients[2].next((f) => f.Content === reply.Content, 500, 'probe'); return true; } catch { return false; }
+  }, 8000, 'chat after SIGCONT');
+  for (const c of clients) assert.ok(!c.jsonFrames().some((f) => f.Content === 'during stall'));
+  clients.forEach((c) => c.close());
+});
+
 test('a node killed with -9: its SDK clients reconnect through nginx, the others never notice', { skip }, async () => {
   const r = await room();
   const members = [];

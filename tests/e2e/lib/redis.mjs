@@ -64,6 +64,9 @@ export async function startRedis() {
     get log() { return log; },
     stop: halt,
     start: launch,
+    // A stalled Redis: the process stops answering but its sockets stay open.
+    pause() { child.kill('SIGSTOP'); },
+    resume() { child.kill('SIGCONT'); },
     async restart(downMs = 0) { await halt(); if (downMs) await sleep(downMs); await launch(); },
   };
 }
