@@ -13,6 +13,7 @@ const nginxBin = process.env.NGINX ?? '/usr/sbin/nginx';
 export function nginxConfig(dir, apiPort, chatPort, nodes) {
   const servers = (port) => nodes.map((n) => `    server 127.0.0.1:${n[port]} max_fails=1 fail_timeout=3s;`).join('\n');
   return `worker_processes 1;
+worker_rlimit_nofile 65536;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 events { worker_connections 8192; }
