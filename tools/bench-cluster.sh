@@ -4,11 +4,11 @@
 # plus the Redis commands and bytes the cluster run cost. Usage: tools/bench-cluster.sh
 set -u
 cd "$(dirname "$0")/.."
-LB_API=28080 LB_CHAT=28081 REDIS_PORT=26390 scripts/run-cluster.sh build > /tmp/wtr-bench-cluster.log 2>&1 &
+LB_API=28080 LB_CHAT=28081 REDIS_PORT=26390 scripts/run-cluster.sh build > /tmp/parley-bench-cluster.log 2>&1 &
 cpid=$!
-for _ in $(seq 1 100); do grep -q "cluster is up" /tmp/wtr-bench-cluster.log && break; sleep 0.3; done
-export PARLEY_ACCESS_KEY_ID=$(grep -o 'AWS_ACCESS_KEY_ID=[A-Z0-9]*' /tmp/wtr-bench-cluster.log | head -1 | cut -d= -f2)
-export PARLEY_SECRET_ACCESS_KEY=$(grep -o 'AWS_SECRET_ACCESS_KEY=[A-Za-z0-9]*' /tmp/wtr-bench-cluster.log | head -1 | cut -d= -f2)
+for _ in $(seq 1 100); do grep -q "cluster is up" /tmp/parley-bench-cluster.log && break; sleep 0.3; done
+export PARLEY_ACCESS_KEY_ID=$(grep -o 'AWS_ACCESS_KEY_ID=[A-Z0-9]*' /tmp/parley-bench-cluster.log | head -1 | cut -d= -f2)
+export PARLEY_SECRET_ACCESS_KEY=$(grep -o 'AWS_SECRET_ACCESS_KEY=[A-Za-z0-9]*' /tmp/parley-bench-cluster.log | head -1 | cut -d= -f2)
 redis-cli -p 26390 CONFIG RESETSTAT >/dev/null
 echo "=== cluster: 1 room x 2000 via nginx"
 timeout 200 build/parley-load fanout --api http://127.0.0.1:28080 --chat ws://127.0.0.1:28081 --connections 2000 --rooms 1 --rate 25,50,100 --duration 5
