@@ -343,11 +343,18 @@ void RedisBus::subscribe(const std::string& room_id) {
 
 void RedisBus::unsubscribe(const std::string& room_id) {
     asio::post(io_, [this, room_id] {
-        if (rooms_.erase(room_id) == 0 || !sub_.up || !sub_.ac) return;
-        auto channel = channel_of(room_id);
-        const char* argv[] = {"UNSUBSCRIBE", channel.c_str()};
-        std::size_t lens[] = {11, channel.size()};
-        redisAsyncCommandArgv(sub_.ac, message_cb, this, 2, argv, lens);
+        if (rooms_.erase(room_id) == 0) return;
+        // Lazily: a room's last member leaving is often followed at once by a join (an SDK
+        // reconnecting), and an UNSUBSCRIBE crossing a new SUBSCRIBE costs a round trip of
+        // messages (see on_message). Listening 2 s longer costs only unused deliveries.
+        auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::seconds(2));
+        timer->async_wait([this, timer, room_id](const boost::system::error_code& ec) {
+            if (ec || stopping_ || rooms_.contains(room_id) || !sub_.up || !sub_.ac) return;
+            auto channel = channel_of(room_id);
+            const char* argv[] = {"UNSUBSCRIBE", channel.c_str()};
+            std::size_t lens[] = {11, channel.size()};
+            redisAsyncCommandArgv(sub_.ac, message_cb, this, 2, argv, lens);
+        });
     });
 }
 
@@ -372,14 +379,22 @@ void RedisBus::message_cb(redisAsyncContext*, void* reply, void* privdata) {
 }
 
 void RedisBus::on_message(redisReply* r) {
-    // ["message", channel, payload]; subscribe/unsubscribe confirmations are ignored.
+    // ["message", channel, payload], or a subscribe/unsubscribe confirmation.
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 3) return;
     auto* kind = r->element[0];
-    if (kind->type != REDIS_REPLY_STRING || std::string_view(kind->str, kind->len) != "message")
-        return;
+    if (kind->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_STRING) return;
+    std::string_view what(kind->str, kind->len);
     std::string_view channel(r->element[1]->str, r->element[1]->len);
     constexpr std::string_view prefix = "parley:room:";
     if (!channel.starts_with(prefix)) return;
+    if (what == "unsubscribe") {
+        // hiredis forgets a channel's callback when its UNSUBSCRIBE is confirmed, even if a
+        // SUBSCRIBE for it was sent meanwhile: subscribe again if the room is wanted now.
+        std::string room(channel.substr(prefix.size()));
+        if (rooms_.contains(room)) send_subscribe({room});
+        return;
+    }
+    if (what != "message") return;
     received_.fetch_add(1, std::memory_order_relaxed);
     if (delivery_)
         delivery_(channel.substr(prefix.size()),

@@ -166,6 +166,20 @@ TEST(RedisBus, PublishSubscribeClaimRateAndRestart) {
     std::this_thread::sleep_for(100ms);
     EXPECT_EQ(a.call([&](Done d) { a.bus->publish("room1", "again", d); }), Verdict::Accepted);
     ASSERT_TRUE(wait_until([&] { return b.count() == 6; }));  // resubscribed
-    std::lock_guard lock(b.mutex);
-    EXPECT_EQ(b.got.back(), "again");
+    {
+        std::lock_guard lock(b.mutex);
+        EXPECT_EQ(b.got.back(), "again");
+    }
+
+    // The last member leaves and another joins at once: still subscribed.
+    b.bus->unsubscribe("room1");
+    b.bus->subscribe("room1");
+    EXPECT_EQ(a.call([&](Done d) { a.bus->publish("room1", "rejoined", d); }), Verdict::Accepted);
+    ASSERT_TRUE(wait_until([&] { return b.count() == 7; }));
+    // Left for good: unsubscribed after the 2 s grace.
+    b.bus->unsubscribe("room1");
+    std::this_thread::sleep_for(2500ms);
+    EXPECT_EQ(a.call([&](Done d) { a.bus->publish("room1", "nobody", d); }), Verdict::Accepted);
+    std::this_thread::sleep_for(200ms);
+    EXPECT_EQ(b.count(), 7u);
 }
