@@ -44,6 +44,10 @@ after(async () => {
   await lb?.stop();
   for (const n of nodes ?? []) await n.stop();
   await redis?.stop();
+  // Known issue, not understood yet: after the kill -9 test something in this process (an SDK
+  // ChatRoom that reconnected, most likely) keeps the event loop alive, and the file would
+  // never end. Every test has reported by now; leave 5 s for the report to flush, then exit.
+  setTimeout(() => process.exit(), 5000).unref();
 });
 
 const room = (fields = {}) => api.send(new CreateRoomCommand({ maximumMessageRatePerSecond: 100, ...fields }));
