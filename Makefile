@@ -19,15 +19,17 @@ export PATH := $(NODE_DIR):$(PATH)
 APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config curl \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libsqlite3-dev libspdlog-dev libcli11-dev libgtest-dev zlib1g-dev \
-  ca-certificates awscli wrk postgresql libpq-dev
+  ca-certificates awscli wrk postgresql libpq-dev \
+  libhiredis-dev redis-server nginx-light
 
-.PHONY: all deps apt-deps node-deps npm-deps configure build build-server run test unit asan e2e clean format help
+.PHONY: all deps apt-deps node-deps npm-deps configure build build-server run cluster test unit asan e2e clean format help
 
 all: build
 
 help:
 	@echo "make run    install missing packages, build, start parleyd on $(API_LISTEN) / $(CHAT_LISTEN)"
 	@echo "make test   install missing packages, build, run every test suite"
+	@echo "make cluster  PostgreSQL, Redis, three parleyd nodes and nginx on this machine (docs/cluster.md)"
 	@echo "make build  build build/parleyd, build/parley-load and the unit tests"
 	@echo "make build-server  build only build/parleyd (what make run uses)"
 	@echo "make format clang-format every C++ file"
@@ -72,6 +74,9 @@ build-server: apt-deps configure
 
 run: apt-deps build-server
 	@scripts/run-server.sh $(BUILD_DIR)/parleyd --data-dir $(DATA_DIR) --api-listen $(API_LISTEN) --chat-listen $(CHAT_LISTEN)
+
+cluster: deps build
+	@scripts/run-cluster.sh $(BUILD_DIR)
 
 test: deps build
 	@scripts/run-tests.sh $(BUILD_DIR) $(ASAN_DIR)

@@ -8,6 +8,9 @@
 #            PostgreSQL-backed parleyd (PARLEY_TEST_STORE=postgres)
 # One real PostgreSQL 15 (tests/lib/postgres.sh) serves the whole run: the PostgreSQL store's
 # unit tests, the cluster e2e tests and the postgres pass each make their own databases in it.
+# The Redis bus tests start their own redis-server (unit: tests/unit/bus_redis_bus_test.cpp;
+# e2e: tests/e2e/cluster_chat.test.mjs, which also starts nginx in front of three nodes), each
+# on a free loopback port, and stop it afterwards.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build} asan=${2:-build-asan}

@@ -155,10 +155,14 @@ ApiResponse ApiRouter::handle(const auth::HttpRequestView& req, const PeerName& 
     // goes to nodes that can serve writes (/healthz stays the liveness probe).
     if (req.method == "GET" && path == "/readyz") {
         const bool store_ok = store_health_ ? store_health_() : ctx_.store.healthy();
+        const bool bus_ok = !bus_health_ || bus_health_();
         ApiResponse r;
-        r.status = ready_ && store_ok ? 200 : 503;
+        r.status = ready_ && store_ok && bus_ok ? 200 : 503;
         r.content_type = "text/plain";
-        r.body = !ready_ ? "starting\n" : store_ok ? "ok\n" : "store unavailable\n";
+        r.body = !ready_     ? "starting\n"
+                 : !store_ok ? "store unavailable\n"
+                 : !bus_ok   ? "bus unavailable\n"
+                             : "ok\n";
         r.request_id = request_id;
         return r;
     }

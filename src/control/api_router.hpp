@@ -34,6 +34,8 @@ class ApiRouter {
     void set_metrics_source(std::function<std::string()> source) { metrics_ = std::move(source); }
     // What /readyz asks besides "started": by default the store's own view of its health.
     void set_store_health(std::function<bool()> healthy) { store_health_ = std::move(healthy); }
+    // And the cluster bus: a node that cannot reach the other nodes is not ready either.
+    void set_bus_health(std::function<bool()> healthy) { bus_health_ = std::move(healthy); }
 
     // An error response for failures found before routing (e.g. a body over the limit).
     static ApiResponse error_response(const model::ApiError& e);
@@ -45,6 +47,7 @@ class ApiRouter {
     std::function<std::string()> metrics_;
     AuthFailureLog auth_failures_;
     std::function<bool()> store_health_;
+    std::function<bool()> bus_health_;
 };
 
 }  // namespace parley::control

@@ -151,15 +151,56 @@ void ChatSession::on_handshake(const boost::system::error_code& ec) {
     if (static_cast<std::size_t>(upgraded) >= ctx_.settings.max_connections)
         return reject_handshake(503, "Too many connections");
     // Last: a token is consumed only by a connection that is really accepted.
+    if (ctx_.hub->cluster())
+        return claim_token_cluster_wide(std::move(*opened.claims), room->id, std::string(key),
+                                        std::string(token));
     if (!ctx_.replay_guard.first_use(opened.claims->token_id, opened.claims->token_expires_at_ms,
                                      now))
         return reject_handshake(403, "Chat token has already been used");
+    complete_handshake(std::move(*opened.claims), room->id, key, token);
+}
 
-    claims_ = std::move(*opened.claims);
-    room_id_ = room->id;
+// Every node must agree that a token opens one connection: its id is claimed in the bus
+// (Redis SET NX PX until the token expires); the handshake resumes on this loop with the answer.
+void ChatSession::claim_token_cluster_wide(token::ChatTokenClaims claims, std::string room_id,
+                                           std::string key, std::string token) {
+    auto ttl = claims.token_expires_at_ms - model::now_millis();
+    auto key_name = "parley:token:" + claims.token_id;
+    auto pending = std::make_shared<token::ChatTokenClaims>(std::move(claims));
+    ctx_.hub->bus()->claim_once(
+        key_name, std::max<std::int64_t>(ttl, 1),
+        [self = shared_from_this(), pending, room_id = std::move(room_id), key = std::move(key),
+         token = std::move(token)](bus::Verdict v) mutable {
+            asio::post(self->executor(), [self, pending, room_id = std::move(room_id),
+                                          key = std::move(key), token = std::move(token), v] {
+                if (self->state_ != State::Handshake) return;  // timed out or gone meanwhile
+                if (v == bus::Verdict::Refused)
+                    return self->reject_handshake(403, "Chat token has already been used");
+                if (v != bus::Verdict::Accepted)
+                    return self->reject_handshake(503, "Service unavailable");
+                self->complete_handshake(std::move(*pending), room_id, key, token);
+            });
+        });
+}
+
+void ChatSession::complete_handshake(token::ChatTokenClaims claims, const std::string& room_id,
+                                     std::string_view key, std::string_view token) {
+    claims_ = std::move(claims);
+    room_id_ = room_id;
     auto accept = websocket_accept_key(key);
     auto leftover = boost::beast::buffers_to_string(handshake_->buffer.data());
     accept_handshake(accept, token, leftover);
+}
+
+PublishFailed ChatSession::report_failure(std::string id, std::string request_id) {
+    return [self = shared_from_this(), id = std::move(id),
+            request_id = std::move(request_id)](int code) {
+        asio::post(self->executor(), [self, id, request_id, code] {
+            if (self->state_ != State::Open) return;
+            self->send_error(id, request_id, code,
+                             code == 429 ? "rate limit exceeded" : "Internal server error");
+        });
+    };
 }
 
 void ChatSession::reject_handshake(unsigned status, std::string_view reason) {
@@ -364,8 +405,10 @@ void ChatSession::on_send_message(const Value& req, const std::string& request_i
         return send_error(message_id, request_id, 400,
                           "Message exceeds maximum length of " +
                               std::to_string(room->maximum_message_length) + " characters");
-    if (!ctx_.room_rates.try_take(room->id, room->maximum_message_rate_per_second,
-                                  model::now_nanos()))
+    // In a cluster the room's bucket lives in the bus, shared by every node.
+    const bool cluster = ctx_.hub->cluster();
+    if (!cluster && !ctx_.room_rates.try_take(room->id, room->maximum_message_rate_per_second,
+                                              model::now_nanos()))
         return send_error(message_id, request_id, 429, "rate limit exceeded");
 
     ChatMessage msg{.id = std::move(message_id),
@@ -377,14 +420,42 @@ void ChatSession::on_send_message(const Value& req, const std::string& request_i
                     .sender_attributes = claims_.attributes};
     if (room->message_review_handler && !room->message_review_handler->uri.empty() &&
         ctx_.reviewer) {
+        if (cluster) return review_after_cluster_rate(room, std::move(msg));
         ctx_.reviewer->review(room, std::move(msg), remote_ip_, shared_from_this());
+        return;
+    }
+    if (cluster) {
+        auto failed = report_failure(msg.id, msg.request_id);
+        ctx_.hub->publish_rated(room, message_json(msg), room->maximum_message_rate_per_second,
+                                std::move(failed));
         return;
     }
     deliver_message(room, std::move(msg));
 }
 
+// The rate is taken before the review, as on a single node; the publish follows the verdict.
+void ChatSession::review_after_cluster_rate(const RoomPtr& room, ChatMessage msg) {
+    auto pending = std::make_shared<ChatMessage>(std::move(msg));
+    ctx_.hub->take_room_rate(
+        room, room->maximum_message_rate_per_second,
+        [self = shared_from_this(), room, pending](bus::Verdict v) {
+            asio::post(self->executor(), [self, room, pending, v] {
+                if (self->state_ != State::Open) return;
+                if (v != bus::Verdict::Accepted)
+                    return self->send_error(pending->id, pending->request_id,
+                                            v == bus::Verdict::Refused ? 429 : 500,
+                                            v == bus::Verdict::Refused ? "rate limit exceeded"
+                                                                       : "Internal server error");
+                self->ctx_.reviewer->review(room, std::move(*pending), self->remote_ip_, self);
+            });
+        });
+}
+
 void ChatSession::deliver_message(const RoomPtr& room, ChatMessage message) {
-    ctx_.hub->publish(room, "MESSAGE", message_json(message));
+    // The failure callback is only built in a cluster: a single node's path stays as it was.
+    auto failed =
+        ctx_.hub->cluster() ? report_failure(message.id, message.request_id) : PublishFailed{};
+    ctx_.hub->publish(room, "MESSAGE", message_json(message), std::move(failed));
 }
 
 void ChatSession::on_delete_message(const Value& req, const std::string& request_id) {
@@ -406,11 +477,14 @@ void ChatSession::on_delete_message(const Value& req, const std::string& request
     if (!room) return;
     model::Attributes attrs{{"MessageId", *id}, {"MessageID", *id}};
     if (reason) attrs["Reason"] = *reason;
-    ctx_.hub->publish_event(room, ChatEvent{.id = event_id,
-                                            .request_id = request_id,
-                                            .event_name = "aws:DELETE_MESSAGE",
-                                            .attributes = std::move(attrs),
-                                            .send_time_ns = model::now_nanos()});
+    auto failed = ctx_.hub->cluster() ? report_failure(event_id, request_id) : PublishFailed{};
+    ctx_.hub->publish_event(room,
+                            ChatEvent{.id = event_id,
+                                      .request_id = request_id,
+                                      .event_name = "aws:DELETE_MESSAGE",
+                                      .attributes = std::move(attrs),
+                                      .send_time_ns = model::now_nanos()},
+                            std::move(failed));
 }
 
 void ChatSession::on_disconnect_user(const Value& req, const std::string& request_id) {
@@ -433,13 +507,15 @@ void ChatSession::on_disconnect_user(const Value& req, const std::string& reques
     if (!room) return;
     model::Attributes attrs{{"UserId", *user}};
     if (reason) attrs["Reason"] = *reason;
-    ctx_.hub->disconnect_user_with_event(room,
-                                         ChatEvent{.id = event_id,
-                                                   .request_id = request_id,
-                                                   .event_name = "aws:DISCONNECT_USER",
-                                                   .attributes = std::move(attrs),
-                                                   .send_time_ns = model::now_nanos()},
-                                         *user, reason ? *reason : "");
+    ctx_.hub->disconnect_user_with_event(
+        room,
+        ChatEvent{.id = event_id,
+                  .request_id = request_id,
+                  .event_name = "aws:DISCONNECT_USER",
+                  .attributes = std::move(attrs),
+                  .send_time_ns = model::now_nanos()},
+        *user, reason ? *reason : "",
+        ctx_.hub->cluster() ? report_failure(event_id, request_id) : PublishFailed{});
 }
 
 // ---- writing ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 #include "messaging/chat_frames.hpp"
 #include "messaging/edge_context.hpp"
 #include "messaging/rate_limiter.hpp"
+#include "messaging/room_hub.hpp"
 #include "messaging/ws_frame_parser.hpp"
 #include "model/value.hpp"
 #include "token/chat_token_claims.hpp"
@@ -50,6 +51,10 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
 
     void read_handshake();
     void on_handshake(const boost::system::error_code& ec);
+    void claim_token_cluster_wide(token::ChatTokenClaims claims, std::string room_id,
+                                  std::string key, std::string token);
+    void complete_handshake(token::ChatTokenClaims claims, const std::string& room_id,
+                            std::string_view key, std::string_view token);
     void reject_handshake(unsigned status, std::string_view reason);
     void drain_after_reject();
     void leave_pending();
@@ -62,6 +67,9 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     void on_text(std::string& payload);
 
     void on_send_message(const model::Value& req, const std::string& request_id);
+    void review_after_cluster_rate(const RoomPtr& room, ChatMessage msg);
+    // An ERROR for `id` posted back to this loop, for a publish the bus could not take.
+    PublishFailed report_failure(std::string id, std::string request_id);
     void on_delete_message(const model::Value& req, const std::string& request_id);
     void on_disconnect_user(const model::Value& req, const std::string& request_id);
     RoomPtr current_room();

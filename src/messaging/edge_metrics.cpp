@@ -24,6 +24,12 @@ std::string EdgeMetrics::render() const {
          static_cast<std::int64_t>(messages_received.load()));
     line(out, "parley_chat_broadcasts_total", "counter", "MESSAGE and EVENT frames built.",
          static_cast<std::int64_t>(messages_broadcast.load()));
+    line(out, "parley_chat_frames_from_bus_total", "counter",
+         "MESSAGE and EVENT frames received from other nodes.",
+         static_cast<std::int64_t>(messages_from_bus.load()));
+    line(out, "parley_chat_bus_failures_total", "counter",
+         "Publishes refused because the cluster bus was unavailable (answered with ERROR 500).",
+         static_cast<std::int64_t>(bus_failures.load()));
     line(out, "parley_chat_deliveries_total", "counter", "Frames queued to receivers.",
          static_cast<std::int64_t>(frames_delivered.load()));
     line(out, "parley_chat_errors_total", "counter", "ERROR frames sent.",

@@ -14,6 +14,9 @@ struct EdgeMetrics {
     std::atomic<std::uint64_t> messages_received{0};   // client frames with an action
     std::atomic<std::uint64_t> messages_broadcast{0};  // MESSAGE/EVENT frames built
     std::atomic<std::uint64_t> frames_delivered{0};    // frames queued to a receiver
+    // Cluster mode: frames other nodes published, and publishes the bus could not take.
+    std::atomic<std::uint64_t> messages_from_bus{0};
+    std::atomic<std::uint64_t> bus_failures{0};
     std::atomic<std::uint64_t> errors_sent{0};
     std::atomic<std::uint64_t> slow_consumers_disconnected{0};
     std::atomic<std::uint64_t> protocol_errors{0};

@@ -20,6 +20,9 @@ class LiveRoomControl {
     // The catalog already holds the new settings; connections pick them up from there.
     virtual void room_updated(const RoomPtr& room) = 0;
     virtual void room_deleted(const std::string& room_id) = 0;
+    // False while the actions above cannot reach every node (the cluster bus is down): the API
+    // then answers 500 rather than acting on one node only.
+    virtual bool available() const { return true; }
 };
 
 }  // namespace parley::messaging

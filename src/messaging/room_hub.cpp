@@ -6,6 +6,7 @@
 #include <chrono>
 #include <future>
 
+#include "bus/bus_envelope.hpp"
 #include "messaging/chat_session.hpp"
 #include "model/clock_format.hpp"
 
@@ -41,9 +42,13 @@ void RoomHub::join(const SessionPtr& s) {
     s->member_slot = members.size();
     members.push_back(s);
     std::lock_guard lock(directory_mutex_);
-    auto& counts = directory_[s->room_id()];
+    auto [d, first] = directory_.try_emplace(s->room_id());
+    auto& counts = d->second;
     counts.resize(shards_.size());
     ++counts[s->loop_index()];
+    // First member on this node: listen to the room's channel. Under the directory lock, so a
+    // subscribe and a later unsubscribe reach the bus in that order.
+    if (first && cluster_) bus_->subscribe(s->room_id());
 }
 
 void RoomHub::leave(ChatSession* s) {
@@ -65,7 +70,10 @@ void RoomHub::leave(ChatSession* s) {
     if (d != directory_.end() && --d->second[s->loop_index()] == 0) {
         bool any = false;
         for (auto c : d->second) any = any || c != 0;
-        if (!any) directory_.erase(d);
+        if (!any) {
+            directory_.erase(d);
+            if (cluster_) bus_->unsubscribe(s->room_id());
+        }
     }
 }
 
@@ -109,8 +117,19 @@ void RoomHub::for_each_member_loop(const std::string& room_id,
     }
 }
 
-void RoomHub::publish(const RoomPtr& room, std::string_view type, const std::string& json) {
+void RoomHub::set_bus(bus::Bus* b, std::string node_id) {
+    bus_ = b;
+    cluster_ = b && b->spans_nodes();
+    node_id_ = std::move(node_id);
+    if (cluster_)
+        bus_->set_delivery([this](std::string_view room_id, std::string_view payload) {
+            on_bus_payload(room_id, payload);
+        });
+}
+
+void RoomHub::deliver_local(const RoomPtr& room, std::string_view type, const std::string& json) {
     ctx_.metrics.messages_broadcast.fetch_add(1, std::memory_order_relaxed);
+    // Logged on the origin node only: each message is written once cluster-wide.
     if (observer_) observer_(room, type, json);
     // Encoded once; every receiver on every loop shares these bytes.
     SharedFrame frame = text_frame(json);
@@ -121,15 +140,76 @@ void RoomHub::publish(const RoomPtr& room, std::string_view type, const std::str
     });
 }
 
-void RoomHub::publish_event(const RoomPtr& room, ChatEvent event) {
-    publish(room, "EVENT", event_json(event));
+// The origin node delivers to its own members when the bus has accepted the payload and skips
+// its echo; every other node delivers from the bus. So each node delivers a payload once, and
+// in the order its origin published it (one Redis connection per node, FIFO both ways).
+void RoomHub::publish(const RoomPtr& room, std::string_view type, std::string json,
+                      PublishFailed failed) {
+    if (!cluster_) return deliver_local(room, type, json);
+    auto payload = bus::encode_envelope(node_id_, 'F', json);
+    bus_->publish(room->id, std::move(payload),
+                  [this, room, type = std::string(type), json = std::move(json),
+                   failed = std::move(failed)](bus::Verdict v) {
+                      if (v == bus::Verdict::Accepted) return deliver_local(room, type, json);
+                      ctx_.metrics.bus_failures.fetch_add(1, std::memory_order_relaxed);
+                      if (failed) failed(500);
+                  });
 }
 
-void RoomHub::disconnect_user_with_event(const RoomPtr& room, ChatEvent event,
-                                         const std::string& user_id, const std::string& reason) {
-    publish_event(room, std::move(event));
+void RoomHub::publish_rated(const RoomPtr& room, std::string json, int per_second,
+                            PublishFailed failed) {
+    auto payload = bus::encode_envelope(node_id_, 'F', json);
+    bus_->take_rate_then_publish(
+        room->id, per_second, std::move(payload),
+        [this, room, json = std::move(json), failed = std::move(failed)](bus::Verdict v) {
+            if (v == bus::Verdict::Accepted) return deliver_local(room, "MESSAGE", json);
+            if (v == bus::Verdict::Unavailable)
+                ctx_.metrics.bus_failures.fetch_add(1, std::memory_order_relaxed);
+            if (failed) failed(v == bus::Verdict::Refused ? 429 : 500);
+        });
+}
+
+void RoomHub::take_room_rate(const RoomPtr& room, int per_second, bus::Done done) {
+    bus_->take_rate_then_publish(room->id, per_second, std::string(), std::move(done));
+}
+
+void RoomHub::on_bus_payload(std::string_view room_id, std::string_view payload) {
+    auto env = bus::decode_envelope(payload);
+    if (!env || env->origin == node_id_) return;  // our own echo: delivered already
+    std::string room(room_id);
+    switch (env->kind) {
+        case 'F': {
+            ctx_.metrics.messages_from_bus.fetch_add(1, std::memory_order_relaxed);
+            SharedFrame frame = text_frame(env->body);
+            for_each_member_loop(room, [frame](Shard&, std::vector<SessionPtr>& members) {
+                auto receivers = members;
+                for (auto& s : receivers) s->send(frame);
+            });
+            break;
+        }
+        case 'D': {
+            auto nl = env->body.find('\n');
+            if (nl == std::string_view::npos) return;
+            disconnect_local(room, std::string(env->body.substr(0, nl)),
+                             std::string(env->body.substr(nl + 1)));
+            break;
+        }
+        case 'C':
+            close_local(room, 1000, std::string(env->body));
+            break;
+        default:
+            break;
+    }
+}
+
+void RoomHub::publish_event(const RoomPtr& room, ChatEvent event, PublishFailed failed) {
+    publish(room, "EVENT", event_json(event), std::move(failed));
+}
+
+void RoomHub::disconnect_local(const std::string& room_id, const std::string& user_id,
+                               const std::string& reason) {
     // Posted after the event, so on each loop the event is queued before the close frame.
-    for_each_member_loop(room->id, [user_id, reason](Shard&, std::vector<SessionPtr>& members) {
+    for_each_member_loop(room_id, [user_id, reason](Shard&, std::vector<SessionPtr>& members) {
         auto snapshot = members;
         for (auto& s : snapshot)
             if (s->user_id() == user_id)
@@ -137,8 +217,29 @@ void RoomHub::disconnect_user_with_event(const RoomPtr& room, ChatEvent event,
     });
 }
 
+void RoomHub::disconnect_user_with_event(const RoomPtr& room, ChatEvent event,
+                                         const std::string& user_id, const std::string& reason,
+                                         PublishFailed failed) {
+    publish_event(room, std::move(event), failed);
+    if (!cluster_) return disconnect_local(room->id, user_id, reason);
+    // Published after the event on the same connection: every node sees the event first.
+    bus_->publish(room->id, bus::encode_envelope(node_id_, 'D', user_id + "\n" + reason),
+                  [this, room_id = room->id, user_id, reason, failed](bus::Verdict v) {
+                      if (v == bus::Verdict::Accepted)
+                          return disconnect_local(room_id, user_id, reason);
+                      if (failed) failed(500);
+                  });
+}
+
 void RoomHub::close_room(const std::string& room_id, std::uint16_t code,
                          const std::string& reason) {
+    close_local(room_id, code, reason);
+    // Other nodes also learn of a deleted room from the store's change feed; the bus is quicker.
+    if (cluster_) bus_->publish(room_id, bus::encode_envelope(node_id_, 'C', reason), {});
+}
+
+void RoomHub::close_local(const std::string& room_id, std::uint16_t code,
+                          const std::string& reason) {
     for_each_member_loop(room_id, [code, reason](Shard&, std::vector<SessionPtr>& members) {
         auto snapshot = members;
         for (auto& s : snapshot) s->close_after_flush(code, reason);

@@ -13,6 +13,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "bus/bus.hpp"
 #include "messaging/chat_frames.hpp"
 #include "messaging/edge_context.hpp"
 #include "messaging/live_room_control.hpp"
@@ -25,6 +26,9 @@ using SessionPtr = std::shared_ptr<ChatSession>;
 // Called for every MESSAGE/EVENT published to a room (chat logging); may be empty.
 using PublishObserver =
     std::function<void(const RoomPtr& room, std::string_view type, const std::string& json)>;
+// Told why a publish did not happen: 429 (the room's rate) or 500 (the bus is unavailable).
+// Runs on any thread; may be empty.
+using PublishFailed = std::function<void(int code)>;
 
 class RoomHub : public LiveRoomControl {
   public:
@@ -34,6 +38,12 @@ class RoomHub : public LiveRoomControl {
     std::size_t loop_count() const { return shards_.size(); }
     boost::asio::io_context& loop(std::size_t i) { return *shards_[i]->loop; }
     void set_publish_observer(PublishObserver o) { observer_ = std::move(o); }
+    // Before any session: a bus that spans nodes (Redis) makes every publish cluster-wide; without
+    // one, or with LocalBus, the hub stays purely in process. `node_id` tells this node's own
+    // payloads apart when they come back from the bus.
+    void set_bus(bus::Bus* b, std::string node_id);
+    bool cluster() const { return cluster_; }
+    bus::Bus* bus() const { return bus_; }
 
     // On the session's loop.
     void attach(const SessionPtr& s);  // every connection, for ticks and shutdown
@@ -43,7 +53,15 @@ class RoomHub : public LiveRoomControl {
     void mark_dirty(ChatSession* s);  // has queued frames: flush at the end of this loop turn
 
     // From any thread.
-    void publish(const RoomPtr& room, std::string_view type, const std::string& json);
+    // In cluster mode the local members get the frame once the bus has accepted it (so a frame
+    // seen here was seen by the other nodes too), and `failed` hears of a bus that could not.
+    void publish(const RoomPtr& room, std::string_view type, std::string json,
+                 PublishFailed failed = {});
+    // A client's SEND_MESSAGE in cluster mode: the room's rate bucket (cluster-wide) and the
+    // publish in one atomic bus step.
+    void publish_rated(const RoomPtr& room, std::string json, int per_second, PublishFailed failed);
+    // The room's cluster-wide bucket alone (a message to review first): `done` gets the verdict.
+    void take_room_rate(const RoomPtr& room, int per_second, bus::Done done);
     void close_room(const std::string& room_id, std::uint16_t code, const std::string& reason);
     void start_ticks();
     // Closes every connection with `code` and waits (bounded) for the closes to be sent.
@@ -60,9 +78,11 @@ class RoomHub : public LiveRoomControl {
     void room_deleted(const std::string& room_id) override;
 
     // Shared by the WebSocket actions and the HTTP API.
-    void publish_event(const RoomPtr& room, ChatEvent event);
+    void publish_event(const RoomPtr& room, ChatEvent event, PublishFailed failed = {});
     void disconnect_user_with_event(const RoomPtr& room, ChatEvent event,
-                                    const std::string& user_id, const std::string& reason);
+                                    const std::string& user_id, const std::string& reason,
+                                    PublishFailed failed = {});
+    bool available() const override { return !cluster_ || bus_->healthy(); }
 
   private:
     struct Shard {
@@ -75,6 +95,11 @@ class RoomHub : public LiveRoomControl {
     };
     void schedule_tick(std::size_t shard);
     void flush_dirty(Shard& shard);
+    void deliver_local(const RoomPtr& room, std::string_view type, const std::string& json);
+    void disconnect_local(const std::string& room_id, const std::string& user_id,
+                          const std::string& reason);
+    void close_local(const std::string& room_id, std::uint16_t code, const std::string& reason);
+    void on_bus_payload(std::string_view room_id, std::string_view payload);
     // Runs `fn(shard, members)` on each loop that has members of the room.
     void for_each_member_loop(const std::string& room_id,
                               std::function<void(Shard&, std::vector<SessionPtr>&)> fn);
@@ -85,6 +110,9 @@ class RoomHub : public LiveRoomControl {
     std::unordered_map<std::string, std::vector<std::uint32_t>>
         directory_;  // room -> members per loop
     PublishObserver observer_;
+    bus::Bus* bus_ = nullptr;
+    bool cluster_ = false;
+    std::string node_id_;
 };
 
 }  // namespace parley::messaging

@@ -10,6 +10,8 @@
 
 #include "auth/credential_store.hpp"
 #include "auth/sigv4_verifier.hpp"
+#include "bus/local_bus.hpp"
+#include "bus/redis_bus.hpp"
 #include "chatlog/chat_logger.hpp"
 #include "control/api_router.hpp"
 #include "control/control_context.hpp"
@@ -66,6 +68,8 @@ struct ParleyServer::Parts {
     std::unique_ptr<EventLoopPool> loops;
     // After `loops`: its timers are destroyed while the loops' io_contexts still exist.
     std::unique_ptr<messaging::RoomHub> hub;
+    // After `hub`, so freed first: a freed Redis link answers its pending requests into the hub.
+    std::unique_ptr<bus::Bus> bus;
     // After `loops`: destroyed first, while the loops' io_contexts still exist.
     std::unique_ptr<messaging::LambdaMessageReviewer> reviewer;
     std::unique_ptr<chatlog::ChatLogger> chat_logger;
@@ -151,7 +155,7 @@ void ParleyServer::start() {
     p.router = std::make_unique<control::ApiRouter>(*p.control, *p.verifier);
     p.router->set_metrics_source([&p] {
         return control::request_metrics().render() + p.edge_metrics.render() +
-               p.chat_logger->render_metrics();
+               p.chat_logger->render_metrics() + (p.bus ? p.bus->render_metrics() : "");
     });
 
     unsigned threads =
@@ -178,6 +182,17 @@ void ParleyServer::start() {
     for (std::size_t i = 0; i < p.loops->size(); ++i) loop_ptrs.push_back(&p.loops->loop(i));
     p.hub = std::make_unique<messaging::RoomHub>(loop_ptrs, *p.edge);
     p.edge->hub = p.hub.get();
+    if (config_.bus == "local") {
+        p.bus = std::make_unique<bus::LocalBus>();
+    } else {
+        // One loop drives both Redis links; the others reach it by posting.
+        auto url = *bus::parse_redis_url(config_.bus);
+        spdlog::info("chat bus: Redis at {}:{}", url.host, url.port);  // no password in logs
+        p.bus = std::make_unique<bus::RedisBus>(p.loops->loop(0), std::move(url));
+    }
+    p.hub->set_bus(p.bus.get(), model::new_id());
+    p.bus->start();
+    p.router->set_bus_health([b = p.bus.get()] { return b->healthy(); });
     p.hub->set_publish_observer([logger = p.chat_logger.get()](
                                     const messaging::RoomPtr& room, std::string_view type,
                                     const std::string& json) { logger->record(room, type, json); });
@@ -394,6 +409,7 @@ void ParleyServer::stop() {
     // handlers still own sessions; those sessions count themselves out of edge_metrics, which
     // must therefore still exist.
     p.reviewer.reset();
+    p.bus.reset();  // frees the Redis links; the loops have stopped
     p.hub.reset();
     p.loops.reset();
     parts_.reset();

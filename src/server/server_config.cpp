@@ -1,4 +1,5 @@
 #include "server/server_config.hpp"
+#include "bus/redis_url.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
@@ -140,6 +141,12 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
                    "cluster (see docs/cluster.md). Also read from PARLEY_STORE when absent, so "
                    "that a password need not appear in argv")
         ->capture_default_str();
+    app.add_option("--bus", out.bus,
+                   "How chat reaches the other nodes: local (one node, in process) or "
+                   "redis://[:password@]host[:port][/db], shared by every node of a cluster with "
+                   "a postgresql:// store (see docs/cluster.md). Also read from PARLEY_BUS when "
+                   "absent")
+        ->capture_default_str();
     app.add_option("--master-key-file", out.master_key_file,
                    "File holding the 64-hex-character master key that wraps the token keys kept "
                    "in a PostgreSQL store (PARLEY_MASTER_KEY takes precedence); required with "
@@ -181,6 +188,19 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
         out.store.rfind("postgres://", 0) != 0) {
         std::cerr << "parleyd: --store takes sqlite or postgresql://user[:password]@host[:port]/db"
                   << "\n";
+        return 2;
+    }
+    if (app.count("--bus") == 0) {
+        if (const char* env = std::getenv("PARLEY_BUS"); env != nullptr && *env != '\0')
+            out.bus = env;
+    }
+    if (out.bus.empty()) out.bus = "local";
+    if (out.bus != "local" && !bus::parse_redis_url(out.bus)) {
+        std::cerr << "parleyd: --bus takes local or redis://[:password@]host[:port][/db]\n";
+        return 2;
+    }
+    if (out.bus != "local" && !out.uses_postgresql()) {
+        std::cerr << "parleyd: --bus redis://... needs a shared --store postgresql://...\n";
         return 2;
     }
     auto a = parse_host_port(api);

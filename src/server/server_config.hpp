@@ -37,6 +37,8 @@ struct ServerConfig {
     // The 32-byte master key (64 hex) that wraps token keys in a PostgreSQL store: from
     // PARLEY_MASTER_KEY, else from this file. Required with PostgreSQL.
     std::string master_key_file;
+    // "local" (in process) or redis://[:password@]host[:port][/db], the cluster's chat bus.
+    std::string bus = "local";
     bool uses_postgresql() const { return store != "sqlite"; }
 };
 
