@@ -39,6 +39,14 @@ wait_exit() {  # wait_exit PID: its exit status, or 124 if it still runs after 1
   return 124
 }
 stop_pid() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+init_data_dir() {  # init_data_dir NAME: $work/NAME holds a database made by one clean start and stop
+  mkdir "$work/$1"
+  "$parleyd" --data-dir "$work/$1" --api-listen "127.0.0.1:$api_port" --chat-listen "127.0.0.1:$chat_port" \
+    >"$work/$1-init.log" 2>&1 &
+  local pid=$!; pids+=("$pid")
+  wait_ready "$api_port" "$pid" || fail "creating the database in $work/$1"
+  stop_pid "$pid"
+}
 
 export PARLEY_ACCESS_KEY_ID=AKIDPARLEYFIRSTRUN01
 export PARLEY_SECRET_ACCESS_KEY=parley-first-run-secret-0123456789abcdef
@@ -197,12 +205,7 @@ pass "data dir keeps mode 0750; credentials and token-keys are 0600"
 if id nobody >/dev/null 2>&1 && command -v runuser >/dev/null; then
   chmod 0755 "$work"
   cp "$parleyd" "$work/parleyd-copy"; chmod 0755 "$work/parleyd-copy"
-  mkdir "$work/ro"
-  "$parleyd" --data-dir "$work/ro" --api-listen "127.0.0.1:$api_port" --chat-listen "127.0.0.1:$chat_port" \
-    >"$work/ro-init.log" 2>&1 &
-  pid=$!; pids+=("$pid")
-  wait_ready "$api_port" "$pid" || fail "creating the database to make read-only"
-  stop_pid "$pid"
+  init_data_dir ro
   chown -R nobody "$work/ro"
   chown root "$work/ro/parley.db"; chmod 0644 "$work/ro/parley.db"
   rm -f "$work/ro/parley.db-wal" "$work/ro/parley.db-shm"
@@ -231,12 +234,7 @@ else
 fi
 
 # A file-size limit stands in for a full disk: the start-up write fails, the start fails.
-mkdir "$work/full"
-"$parleyd" --data-dir "$work/full" --api-listen "127.0.0.1:$api_port" --chat-listen "127.0.0.1:$chat_port" \
-  >"$work/full-init.log" 2>&1 &
-pid=$!; pids+=("$pid")
-wait_ready "$api_port" "$pid" || fail "creating the database for the full-disk check"
-stop_pid "$pid"
+init_data_dir full
 set +e
 (ulimit -f 1; exec "$parleyd" --data-dir "$work/full" --api-listen "127.0.0.1:$api_port" \
   --chat-listen "127.0.0.1:$chat_port") >"$work/full.log" 2>&1
