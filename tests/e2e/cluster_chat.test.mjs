@@ -253,7 +253,10 @@ test('a node killed with -9: its SDK clients reconnect through nginx, the others
   await sleep(1000);
   const untouched = members.filter((m) => m.tokensIssued === 1);
   assert.ok(untouched.length >= 3 && untouched.length < 6, `untouched: ${untouched.length}`);
-  assert.ok(members.every((m) => m.tokensIssued <= 2), 'one reconnect each at most');
+  // A reconnect attempt can itself fail once while nginx still counts the dead node in its
+  // rotation (seen once in a full run), and the SDK then tries again with another token.
+  assert.ok(members.every((m) => m.tokensIssued <= 3),
+    `two reconnect attempts each at most: ${members.map((m) => m.tokensIssued)}`);
   for (const m of untouched) assert.deepEqual(m.disconnects, []);
   await sleep(300);
   await members[0].chat.sendMessage(new SendMessageRequest('after the kill'));
