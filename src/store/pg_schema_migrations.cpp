@@ -5,19 +5,15 @@
 #include <string>
 
 #include "store/pg_connection.hpp"
+#include "store/schema_migration.hpp"
 
 namespace parley::store {
 namespace {
 
-struct Migration {
-    int version;
-    const char* sql;
-};
-
 // Append only: a released migration is never edited, a change is a new entry. Mirrors the
 // SQLite schema, plus what only a shared database needs (token keys, reference constraints).
 constexpr std::array kMigrations = {
-    Migration{1, R"sql(
+    SchemaMigration{1, R"sql(
 CREATE TABLE rooms (
     id              TEXT PRIMARY KEY,
     arn             TEXT NOT NULL UNIQUE,
@@ -67,7 +63,7 @@ CREATE TABLE token_keys (
 );
 )sql"},
     // ListRooms pages by (update_time DESC, id) with ids compared bytewise.
-    Migration{2, R"sql(
+    SchemaMigration{2, R"sql(
 CREATE INDEX rooms_by_update_time ON rooms (update_time DESC, id COLLATE "C");
 )sql"},
 };
@@ -98,7 +94,7 @@ void migrate_pg_schema(PgConnection& conn) {
                                  std::to_string(latest_pg_schema_version()) +
                                  "); refusing to use it — upgrade Parley on this node");
     }
-    for (const Migration& migration : kMigrations) {
+    for (const SchemaMigration& migration : kMigrations) {
         if (migration.version <= current) continue;
         conn.exec_script(migration.sql);
         conn.exec("INSERT INTO schema_version (version) VALUES ($1)",

@@ -6,19 +6,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "store/schema_migration.hpp"
 #include "store/sqlite_statement.hpp"
 
 namespace parley::store {
 namespace {
 
-struct Migration {
-    int version;
-    const char* sql;
-};
-
 // Append only: a released migration is never edited, a change is a new entry.
 constexpr std::array kMigrations = {
-    Migration{1, R"sql(
+    SchemaMigration{1, R"sql(
 CREATE TABLE rooms (
     id              TEXT PRIMARY KEY NOT NULL,
     arn             TEXT NOT NULL UNIQUE,
@@ -92,7 +88,7 @@ void migrate_schema(sqlite3* db) {
         throw std::runtime_error("database schema version " + std::to_string(current) +
                                  " is not valid; refusing to open it");
     }
-    for (const Migration& migration : kMigrations) {
+    for (const SchemaMigration& migration : kMigrations) {
         if (migration.version <= current) continue;
         execute(db, migration.sql);
         execute(db, "PRAGMA user_version = " + std::to_string(migration.version));
