@@ -42,6 +42,9 @@ if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[2]) end
 return 1
 )lua";
 
+// Subscribed first on every subscriber link (see on_link_up); no room maps to it.
+constexpr std::string_view kHoldChannel = "parley:bus:hold";
+
 // How long a publish may take to reach Redis; a failure is reported only after it has passed.
 constexpr std::int64_t kPublishDeadlineMs = 2500;
 
@@ -99,6 +102,8 @@ void RedisBus::start() {
 void RedisBus::stop() {
     stopping_ = true;
     watchdog_.cancel();
+    for (auto& [room, timer] : leaving_) timer->cancel();
+    leaving_.clear();
     for (Link* l : {&cmd_, &sub_}) {
         l->retry->cancel();
         if (l->ac) {
@@ -154,6 +159,15 @@ void RedisBus::on_link_up(Link& link) {
     link.up = true;
     link.backoff = std::chrono::milliseconds(100);
     if (link.subscriber) {
+        on_link_.clear();
+        unsubscribing_.clear();
+        // hiredis 0.14 leaves subscribed mode when a link's channel count drops to 0, and then
+        // aborts on the next subscribe/unsubscribe confirmation it finds no callback for. This
+        // channel, never published to and never unsubscribed, keeps the count above 0.
+        const std::string hold = std::string(kHoldChannel);
+        const char* argv[] = {"SUBSCRIBE", hold.c_str()};
+        std::size_t lens[] = {9, hold.size()};
+        redisAsyncCommandArgv(link.ac, message_cb, this, 2, argv, lens);
         std::vector<std::string> rooms(rooms_.begin(), rooms_.end());
         if (!rooms.empty()) send_subscribe(rooms);
         sub_up_ = true;
@@ -336,6 +350,10 @@ void RedisBus::claim_once(const std::string& key, std::int64_t ttl_ms, Done done
 
 void RedisBus::subscribe(const std::string& room_id) {
     asio::post(io_, [this, room_id] {
+        if (auto it = leaving_.find(room_id); it != leaving_.end()) {
+            it->second->cancel();
+            leaving_.erase(it);
+        }
         if (!rooms_.insert(room_id).second) return;
         if (sub_.up) send_subscribe({room_id});
     });
@@ -347,15 +365,26 @@ void RedisBus::unsubscribe(const std::string& room_id) {
         // Lazily: a room's last member leaving is often followed at once by a join (an SDK
         // reconnecting), and an UNSUBSCRIBE crossing a new SUBSCRIBE costs a round trip of
         // messages (see on_message). Listening 2 s longer costs only unused deliveries.
-        auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::seconds(2));
-        timer->async_wait([this, timer, room_id](const boost::system::error_code& ec) {
-            if (ec || stopping_ || rooms_.contains(room_id) || !sub_.up || !sub_.ac) return;
-            auto channel = channel_of(room_id);
-            const char* argv[] = {"UNSUBSCRIBE", channel.c_str()};
-            std::size_t lens[] = {11, channel.size()};
-            redisAsyncCommandArgv(sub_.ac, message_cb, this, 2, argv, lens);
+        auto& timer = leaving_[room_id];
+        if (timer) timer->cancel();
+        timer = std::make_shared<asio::steady_timer>(io_, std::chrono::seconds(2));
+        timer->async_wait([this, t = timer, room_id](const boost::system::error_code& ec) {
+            if (ec || stopping_) return;
+            if (auto it = leaving_.find(room_id); it != leaving_.end() && it->second == t)
+                leaving_.erase(it);
+            if (!rooms_.contains(room_id)) send_unsubscribe(room_id);
         });
     });
+}
+
+void RedisBus::send_unsubscribe(const std::string& room_id) {
+    if (!sub_.up || !sub_.ac || !on_link_.contains(room_id)) return;
+    on_link_.erase(room_id);
+    unsubscribing_.insert(room_id);
+    auto channel = channel_of(room_id);
+    const char* argv[] = {"UNSUBSCRIBE", channel.c_str()};
+    std::size_t lens[] = {11, channel.size()};
+    redisAsyncCommandArgv(sub_.ac, message_cb, this, 2, argv, lens);
 }
 
 void RedisBus::send_subscribe(const std::vector<std::string>& rooms) {
@@ -364,7 +393,11 @@ void RedisBus::send_subscribe(const std::vector<std::string>& rooms) {
     std::vector<const char*> argv{"SUBSCRIBE"};
     std::vector<std::size_t> lens{9};
     channels.reserve(rooms.size());
-    for (auto& r : rooms) channels.push_back(channel_of(r));
+    for (auto& r : rooms) {
+        if (unsubscribing_.contains(r) || !on_link_.insert(r).second) continue;
+        channels.push_back(channel_of(r));
+    }
+    if (channels.empty()) return;
     for (auto& c : channels) {
         argv.push_back(c.c_str());
         lens.push_back(c.size());
@@ -388,10 +421,11 @@ void RedisBus::on_message(redisReply* r) {
     constexpr std::string_view prefix = "parley:room:";
     if (!channel.starts_with(prefix)) return;
     if (what == "unsubscribe") {
-        // hiredis forgets a channel's callback when its UNSUBSCRIBE is confirmed, even if a
-        // SUBSCRIBE for it was sent meanwhile: subscribe again if the room is wanted now.
+        // A room joined again while its UNSUBSCRIBE was in flight is subscribed only now:
+        // hiredis drops a channel's callback on this confirmation.
         std::string room(channel.substr(prefix.size()));
-        if (rooms_.contains(room)) send_subscribe({room});
+        unsubscribing_.erase(room);
+        if (rooms_.contains(room) && sub_.up) send_subscribe({room});
         return;
     }
     if (what != "message") return;

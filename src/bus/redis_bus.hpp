@@ -9,7 +9,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -68,7 +70,10 @@ class RedisBus final : public Bus {
     void run_script(const std::string& room_id, int per_second, std::string payload, Done done);
     // Unavailable to `done` at steady_deadline_ms (at once if past).
     void report_after(std::int64_t steady_deadline_ms, const Done& done);
+    // SUBSCRIBE for rooms not yet on the link (and not being unsubscribed: their confirmation
+    // subscribes them again if still wanted, so the two commands never cross for one channel).
     void send_subscribe(const std::vector<std::string>& rooms);
+    void send_unsubscribe(const std::string& room_id);
     void schedule_watchdog();
     void on_message(redisReply* reply);
 
@@ -82,8 +87,13 @@ class RedisBus final : public Bus {
     std::size_t max_pending_bytes_;
     Delivery delivery_;
     Link cmd_, sub_;
-    std::unordered_set<std::string> rooms_;  // subscribed (or to subscribe on reconnect)
-    std::string script_sha_;                 // of the rate script, once SCRIPT LOAD answered
+    std::unordered_set<std::string> rooms_;  // wanted: subscribed now or on reconnect
+    // The subscriber link's own view, reset when it reconnects: channels sent SUBSCRIBE, and
+    // rooms whose UNSUBSCRIBE is not yet confirmed.
+    std::unordered_set<std::string> on_link_, unsubscribing_;
+    // One lazy-unsubscribe timer per room, restarted by each leave, dropped by a join.
+    std::unordered_map<std::string, std::shared_ptr<boost::asio::steady_timer>> leaving_;
+    std::string script_sha_;  // of the rate script, once SCRIPT LOAD answered
     boost::asio::steady_timer watchdog_;
     std::int64_t ping_sent_ms_ = 0;
     std::int64_t redis_clock_offset_ms_ =
