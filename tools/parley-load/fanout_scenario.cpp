@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "control_client.hpp"
@@ -66,6 +67,7 @@ struct FanoutPlan {
     std::size_t per_room = 0;
     std::size_t phases = 0;
     std::size_t message_chars = 100;
+    std::string peer_path;  // benchmark peer: rooms are <peer_path><n>; empty for parleyd
 };
 
 template <class T>
@@ -184,6 +186,8 @@ class FanoutLoop final : public WsListener {
         auto c = std::make_shared<WsClient>(
             io_, plan_.chat, plan_.sources[index % plan_.sources.size()], std::move(token), *this);
         c->tag = index;
+        if (!plan_.peer_path.empty())
+            c->path = plan_.peer_path + std::to_string(index / plan_.per_room);
         clients_.push_back(c);
         ++in_flight_;
         c->start();
@@ -295,7 +299,8 @@ int run_fanout(const LoadOptions& o) {
                     .rooms = o.rooms,
                     .per_room = o.connections / o.rooms,
                     .phases = o.rates.size(),
-                    .message_chars = o.message_chars};
+                    .message_chars = o.message_chars,
+                    .peer_path = {}};
     const std::size_t total = plan.per_room * plan.rooms;
     if (total + 64 > setup->open_file_limit) {
         std::cerr << "parley-load: " << total << " connections need about " << total + 64
@@ -305,14 +310,16 @@ int run_fanout(const LoadOptions& o) {
     }
     check_server_file_limit(o.server_pid, total + 64);
 
-    ControlClient control(setup->api, RequestSigner(setup->credentials, o.region),
-                          setup->sources[0]);
+    std::optional<ControlClient> control;
+    if (!o.peer)
+        control.emplace(setup->api, RequestSigner(setup->credentials, o.region), setup->sources[0]);
     const std::string id = run_id();
+    if (o.peer) plan.peer_path = "/parley-load-" + id + "-";
     std::vector<std::string> arns;
     auto delete_rooms = [&] {
         for (const auto& arn : arns) {
             try {
-                control.delete_room(arn);
+                control->delete_room(arn);
             } catch (const std::exception& e) {
                 std::cerr << "parley-load: cleanup: " << e.what() << "\n";
             }
@@ -326,13 +333,14 @@ int run_fanout(const LoadOptions& o) {
     std::vector<std::vector<std::string>> tokens;
     auto t0 = Clock::now();
     try {
-        for (std::size_t r = 0; r < plan.rooms; ++r)
+        if (o.peer) tokens.assign(plan.rooms, std::vector<std::string>(plan.per_room, "chat"));
+        for (std::size_t r = 0; control && r < plan.rooms; ++r)
             arns.push_back(
-                control.create_room("parley-load-" + id + "-" + std::to_string(r), o.room_rate));
-        for (std::size_t r = 0; r < plan.rooms; ++r)
-            tokens.push_back(control.mint_tokens(arns[r],
-                                                 "load-" + id + "-r" + std::to_string(r) + "-", 0,
-                                                 plan.per_room, o.concurrency));
+                control->create_room("parley-load-" + id + "-" + std::to_string(r), o.room_rate));
+        for (std::size_t r = 0; control && r < plan.rooms; ++r)
+            tokens.push_back(control->mint_tokens(arns[r],
+                                                  "load-" + id + "-r" + std::to_string(r) + "-", 0,
+                                                  plan.per_room, o.concurrency));
     } catch (const std::exception& e) {
         std::cerr << "parley-load: setup failed: " << e.what() << "\n";
         delete_rooms();

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -129,9 +130,14 @@ int run_idle_child(const LoadOptions& o, const ScenarioSetup& setup, const std::
                    const std::string& id, const Child& me, int in, int out) {
     std::vector<std::string> tokens;
     try {
-        ControlClient control(setup.api, RequestSigner(setup.credentials, o.region),
-                              setup.sources[0]);
-        tokens = control.mint_tokens(arn, "idle-" + id + "-", me.first, me.count, o.concurrency);
+        if (o.peer) {
+            tokens.assign(me.count, "chat");
+        } else {
+            ControlClient control(setup.api, RequestSigner(setup.credentials, o.region),
+                                  setup.sources[0]);
+            tokens =
+                control.mint_tokens(arn, "idle-" + id + "-", me.first, me.count, o.concurrency);
+        }
     } catch (const std::exception& e) {
         write_line(out, std::string("E ") + e.what());
         return 1;
@@ -194,10 +200,13 @@ int run_idle(const LoadOptions& o) {
     }
     check_server_file_limit(o.server_pid, n + 64);
 
-    ControlClient control(setup->api, RequestSigner(setup->credentials, o.region),
-                          setup->sources[0]);
+    std::optional<ControlClient> control;
     const std::string id = run_id();
-    const std::string arn = control.create_room("parley-load-idle-" + id, o.room_rate);
+    std::string arn;
+    if (!o.peer) {
+        control.emplace(setup->api, RequestSigner(setup->credentials, o.region), setup->sources[0]);
+        arn = control->create_room("parley-load-idle-" + id, o.room_rate);
+    }
     std::cout << "idle: " << n << " connections from " << processes << " process(es), "
               << setup->sources.size() << " source address(es), holding " << o.duration_s << " s\n";
     const auto rss_start = resident_kib(o.server_pid).value_or(0);
@@ -305,7 +314,7 @@ int run_idle(const LoadOptions& o) {
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) rc = 1;
     }
     try {
-        control.delete_room(arn);
+        if (control) control->delete_room(arn);
     } catch (const std::exception& e) {
         std::cerr << "parley-load: cleanup: " << e.what() << "\n";
     }

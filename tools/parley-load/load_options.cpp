@@ -75,6 +75,9 @@ options:
   --server-pid PID          read RSS / CPU time of this process from /proc
   --concurrency N           setup requests / handshakes in flight (default 64)
   --presigned               tokens: sign once and replay the request (what wrk does)
+  --peer                    fanout, idle: --chat is a benchmark peer from bench/ (uWebSockets,
+                            ws) speaking the same frames: no control plane, no tokens, the
+                            room is the URL path
   --out PATH                wrk-script: output file (default parley-wrk.lua)
 )";
 }
@@ -104,6 +107,10 @@ ParsedOptions parse_options(int argc, char** argv) {
         }
         if (name == "--presigned") {
             o.presigned = true;
+            continue;
+        }
+        if (name == "--peer") {
+            o.peer = true;
             continue;
         }
         if (i + 1 >= argc) {

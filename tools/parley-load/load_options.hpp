@@ -27,7 +27,10 @@ struct LoadOptions {
     std::size_t message_chars = 100;
     std::size_t concurrency = 64;  // handshakes / token requests in flight during setup
     bool presigned = false;        // tokens: replay one signed request, as wrk does
-    std::string out;               // wrk-script: where to write the Lua script
+    // fanout, idle: the server is a benchmark peer (bench/): no control plane, no tokens; the
+    // room is the URL path and any subprotocol is echoed.
+    bool peer = false;
+    std::string out;  // wrk-script: where to write the Lua script
 };
 
 struct ParsedOptions {

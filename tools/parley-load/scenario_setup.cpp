@@ -18,12 +18,14 @@ std::optional<ScenarioSetup> prepare_scenario(const LoadOptions& o, std::string&
     if (!chat) return std::nullopt;
     auto sources = expand_source_addresses(o.source_addresses, error);
     if (!sources) return std::nullopt;
-    auto creds = load_credentials(o.credentials_file, error);
-    if (!creds) return std::nullopt;
+    if (!o.peer) {  // a peer has no control plane
+        auto creds = load_credentials(o.credentials_file, error);
+        if (!creds) return std::nullopt;
+        s.credentials = std::move(*creds);
+    }
     s.api = *api;
     s.chat = *chat;
     s.sources = std::move(*sources);
-    s.credentials = std::move(*creds);
     s.open_file_limit = raise_open_file_limit();
     return s;
 }

@@ -69,26 +69,26 @@ WsClient::WsClient(asio::io_context& io, const Endpoint& server, asio::ip::addre
 
 void WsClient::start() {
     if (open_bound(socket_, source_)) return finish("cannot bind a client socket (open files?)");
-    socket_.async_connect(asio::ip::tcp::endpoint(server_.address, server_.port),
-                          [self = shared_from_this()](const boost::system::error_code& ec) {
-                              if (ec) return self->finish("connect: " + ec.message());
-                              self->state_ = State::Handshake;
-                              unsigned char raw[16];
-                              RAND_bytes(raw, sizeof raw);
-                              self->key_ = base64(raw, sizeof raw);
-                              std::string req =
-                                  "GET / HTTP/1.1\r\nHost: " + self->server_.host_header +
-                                  "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                  "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " +
-                                  self->key_ + "\r\nSec-WebSocket-Protocol: " + self->token_ +
-                                  "\r\n\r\n";
-                              self->token_.clear();
-                              self->token_.shrink_to_fit();
-                              self->out_.push_back(std::move(req));
-                              self->write_next();
-                              self->buf_.resize(kInitialBuffer);
-                              self->read_more();
-                          });
+    socket_.async_connect(
+        asio::ip::tcp::endpoint(server_.address, server_.port),
+        [self = shared_from_this()](const boost::system::error_code& ec) {
+            if (ec) return self->finish("connect: " + ec.message());
+            self->state_ = State::Handshake;
+            unsigned char raw[16];
+            RAND_bytes(raw, sizeof raw);
+            self->key_ = base64(raw, sizeof raw);
+            std::string req =
+                "GET " + self->path + " HTTP/1.1\r\nHost: " + self->server_.host_header +
+                "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " +
+                self->key_ + "\r\nSec-WebSocket-Protocol: " + self->token_ + "\r\n\r\n";
+            self->token_.clear();
+            self->token_.shrink_to_fit();
+            self->out_.push_back(std::move(req));
+            self->write_next();
+            self->buf_.resize(kInitialBuffer);
+            self->read_more();
+        });
 }
 
 void WsClient::send_text(std::string_view payload) {

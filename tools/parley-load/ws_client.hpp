@@ -42,7 +42,8 @@ class WsClient : public std::enable_shared_from_this<WsClient> {
     void abort();
     bool is_open() const { return state_ == State::Open; }
 
-    std::size_t tag = 0;  // the owner's index for this connection
+    std::size_t tag = 0;     // the owner's index for this connection
+    std::string path = "/";  // request target of the upgrade (a peer's room), set before start()
 
   private:
     enum class State { Connecting, Handshake, Open, Closing, Closed };

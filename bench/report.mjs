@@ -1,0 +1,66 @@
+// Reads the files bench/compare.sh wrote and prints the per-server tables and the ratio table
+// Parley ÷ uWS (Parley's figure is the mean of its runs). Usage: node bench/report.mjs DIR
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.argv[2];
+const runs = {}; // server -> scenario -> [rows]; server -> idle -> [{perConn, opened}]
+const add = (server, key, value) => ((runs[server] ??= {})[key] ??= []).push(value);
+for (const f of readdirSync(dir).sort()) {
+  const m = f.match(/^\d+-(\w+)-(fanout-(\w+)|idle)\.txt$/);
+  if (!m) continue;
+  const text = readFileSync(join(dir, f), 'utf8');
+  const opened = text.match(/opened (\d+)[^(]*in ([\d.]+) s(?: \(([\d.]+)\/s\))?/);
+  if (m[2] === 'idle') {
+    const row = text.split('\n').find((l) => /^\| \d/.test(l));
+    if (row) add(m[1], 'idle', { perConn: Number(row.split('|')[6]), connectsPerS: opened ? Number(opened[1]) / Number(opened[2]) : NaN });
+    continue;
+  }
+  const rows = text.split('\n').filter((l) => /^\| \d/.test(l)).map((l) => {
+    const c = l.split('|').slice(1, -1).map((s) => Number(s.trim()));
+    const [rate, , , , , deliveries, lost, p50, p90, p99, max, cpu] = c;
+    return { rate, deliveries, lost, p50, p90, p99, max, cpu, usPerDelivery: deliveries ? (cpu / 100) * 1e6 / deliveries : NaN };
+  });
+  add(m[1], m[3], { rows, connectsPerS: opened && opened[3] ? Number(opened[3]) : NaN });
+}
+
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+// Highest deliveries/s of a phase with nothing lost and p99 under 50 ms.
+const best = (rows) => Math.max(0, ...rows.filter((r) => r.lost <= 0 && r.p99 < 50).map((r) => r.deliveries));
+
+for (const scenario of ['10x200', '1x2000']) {
+  console.log(`\n### ${scenario}: per server\n`);
+  console.log('| server | target msg/s | deliveries/s | lost | p50 ms | p90 ms | p99 ms | max ms | server CPU % | CPU µs/delivery |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const [server, s] of Object.entries(runs)) for (const run of s[scenario] ?? []) for (const r of run.rows)
+    console.log(`| ${server} | ${r.rate} | ${f1(r.deliveries)} | ${r.lost} | ${f2(r.p50)} | ${f2(r.p90)} | ${f2(r.p99)} | ${f2(r.max)} | ${f1(r.cpu)} | ${f2(r.usPerDelivery)} |`);
+}
+
+const ratioRows = [];
+const pick = (server, scenario) => runs[server]?.[scenario] ?? [];
+for (const scenario of ['10x200', '1x2000']) {
+  const p = pick('parley', scenario), u = pick('uws', scenario);
+  if (!p.length || !u.length) continue;
+  const pBest = mean(p.map((r) => best(r.rows))), uBest = mean(u.map((r) => best(r.rows)));
+  ratioRows.push([`${scenario}: highest deliveries/s with 0 lost and p99 < 50 ms (higher is better)`, pBest, uBest]);
+  const phases = p[0].rows.length;
+  for (let i = 0; i < phases; ++i) {
+    const at = (runsOf, k) => mean(runsOf.map((r) => r.rows[i]?.[k]).filter(Number.isFinite));
+    const label = `${scenario} at ${p[0].rows[i].rate} msg/s (${f1(at(u, 'deliveries'))} deliveries/s for uWS)`;
+    ratioRows.push([`${label}: p50 ms`, at(p, 'p50'), at(u, 'p50')]);
+    ratioRows.push([`${label}: p99 ms`, at(p, 'p99'), at(u, 'p99')]);
+    ratioRows.push([`${label}: server CPU µs per delivery`, at(p, 'usPerDelivery'), at(u, 'usPerDelivery')]);
+  }
+  ratioRows.push([`${scenario}: connects/s (Parley verifies a token on each)`, mean(p.map((r) => r.connectsPerS)), mean(u.map((r) => r.connectsPerS))]);
+}
+const pi = pick('parley', 'idle'), ui = pick('uws', 'idle');
+if (pi.length && ui.length)
+  ratioRows.push(['idle: server RSS KiB per connection', mean(pi.map((r) => r.perConn)), mean(ui.map((r) => r.perConn))]);
+const wi = pick('ws', 'idle');
+console.log('\n### Parley ÷ uWS\n');
+console.log('| figure | Parley | uWS | ratio |');
+console.log('|---|---:|---:|---:|');
+for (const [label, a, b] of ratioRows) console.log(`| ${label} | ${f2(a)} | ${f2(b)} | ${f2(a / b)} |`);
+if (wi.length) console.log(`\n(ws idle: ${f2(mean(wi.map((r) => r.perConn)))} KiB per connection)`);
