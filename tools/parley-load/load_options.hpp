@@ -1,5 +1,5 @@
 #pragma once
-// Command-line options of parley-load, parsed by hand ("--name value"), shared
+// Command-line options of parley-load, parsed with CLI11 (load_options.cpp), shared
 // by every scenario so each one reads the same flags the same way.
 #include <cstddef>
 #include <optional>

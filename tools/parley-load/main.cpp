@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (!parsed.options) {
-        std::cerr << "parley-load: " << parsed.error << "\n\n" << usage();
+        std::cerr << "parley-load: " << parsed.error << " (see parley-load --help)\n";
         return 2;
     }
     const auto& o = *parsed.options;

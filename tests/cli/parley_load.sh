@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# parley-load (the load tool) and the Node `ws` benchmark peer: options are checked, a target off
+# loopback is refused, and a small fan-out against parleyd and against bench/ws_chat_peer.mjs
+# delivers every message (lost = 0). Keeps the benchmark tooling of docs/performance.md working.
+set -uo pipefail
+name=parley_load
+source "$(dirname "$0")/lib/cli_test_env.sh"
+load=${PARLEY_LOAD:-$(dirname "$parleyd")/parley-load}
+[ -x "$load" ] || { echo "parley-load not found at $load" >&2; exit 2; }
+fails=0
+check() {  # check DESCRIPTION COMMAND...
+  local what=$1; shift
+  if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fails=$((fails + 1)); fi
+}
+expect_usage_error() {  # expect_usage_error TEXT ARGS...: exit 2 and TEXT in the error
+  local text=$1 out rc; shift
+  out=$("$load" "$@" 2>&1); rc=$?
+  [ "$rc" = 2 ] && grep -qF -- "$text" <<<"$out" || { echo "  got rc=$rc: $out"; return 1; }
+}
+# The fan-out row of one phase has 0 in its "lost" column and delivered something.
+delivered_all() {  # delivered_all FILE
+  awk -F'|' '/^\| [0-9]/ { rows++; if ($8 + 0 != 0 || $7 + 0 == 0) bad++ } END { exit !(rows > 0 && !bad) }' "$1" ||
+    { cat "$1"; return 1; }
+}
+
+check "--help lists every command" bash -c "'$load' --help | grep -q fanout && '$load' --help | grep -q wrk-script"
+expect_usage_error_connections() { expect_usage_error "--connections" fanout --connections abc; }
+check "a bad number names its option" expect_usage_error_connections
+expect_usage_error_rate() { expect_usage_error "--rate" fanout --rate 10,x; }
+check "a bad rate list is refused" expect_usage_error_rate
+expect_usage_error_command() { expect_usage_error "subcommand" ; }
+check "no command is a usage error" expect_usage_error_command
+off_loopback() { ! "$load" fanout --peer --chat ws://10.9.9.9:80 --connections 4 --duration 1 >/dev/null 2>&1; }
+check "a target off loopback is refused" off_loopback
+
+export PARLEY_ACCESS_KEY_ID=AKIDPARLEYLOADTEST01 PARLEY_SECRET_ACCESS_KEY=parleyLoadTestSecret00000000000000000000
+"$parleyd" --data-dir "$work/data" --api-listen 127.0.0.1:$api_port --chat-listen 127.0.0.1:$chat_port \
+  --log-level warn >"$work/parleyd.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$api_port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+timeout 60 "$load" fanout --api http://127.0.0.1:$api_port --chat ws://127.0.0.1:$chat_port \
+  --connections 200 --rooms 2 --rate 20 --duration 1 --server-pid $server_pid >"$work/parley.txt" 2>&1
+check "fan-out against parleyd loses nothing" delivered_all "$work/parley.txt"
+
+peer_port=$(free_port)
+node "$repo/bench/ws_chat_peer.mjs" "$peer_port" >"$work/peer.log" 2>&1 &
+peer_pid=$!
+for _ in $(seq 1 50); do grep -q listening "$work/peer.log" && break; sleep 0.1; done
+timeout 60 "$load" fanout --peer --chat ws://127.0.0.1:$peer_port --connections 200 --rooms 2 \
+  --rate 20 --duration 1 --server-pid $peer_pid >"$work/peer.txt" 2>&1
+check "fan-out against the ws peer loses nothing" delivered_all "$work/peer.txt"
+kill $peer_pid 2>/dev/null; wait $peer_pid 2>/dev/null
+
+echo "$fails failed"
+[ "$fails" = 0 ]
