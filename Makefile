@@ -21,8 +21,10 @@ APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config curl \
   libssl-dev libsqlite3-dev libspdlog-dev libcli11-dev libgtest-dev zlib1g-dev \
   ca-certificates awscli wrk postgresql libpq-dev \
   libhiredis-dev redis-server nginx-light
+# Parley Console: the browser its end-to-end test drives (headless, through playwright-core).
+APT_PACKAGES += chromium
 
-.PHONY: all deps apt-deps node-deps npm-deps configure build build-server run cluster test unit asan e2e clean format help
+.PHONY: all deps apt-deps node-deps npm-deps console-deps console configure build build-server run cluster test unit asan e2e clean format help
 
 all: build
 
@@ -30,11 +32,11 @@ help:
 	@echo "make run    install missing packages, build, start parleyd on $(API_LISTEN) / $(CHAT_LISTEN)"
 	@echo "make test   install missing packages, build, run every test suite"
 	@echo "make cluster  PostgreSQL, Redis, three parleyd nodes and nginx on this machine (docs/cluster.md)"
-	@echo "make build  build build/parleyd, build/parley-load and the unit tests"
+	@echo "make build  build build/parleyd, build/console (the web console), build/parley-load and the unit tests"
 	@echo "make build-server  build only build/parleyd (what make run uses)"
 	@echo "make format clang-format every C++ file"
 
-deps: apt-deps node-deps npm-deps
+deps: apt-deps node-deps npm-deps console-deps
 
 # Installs only what dpkg does not already report as installed.
 apt-deps:
@@ -60,16 +62,31 @@ npm-deps: node-deps node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
+# Parley Console (console/, TypeScript + Vite): its own npm dependencies, and its build output
+# in $(BUILD_DIR)/console, beside parleyd, which serves it at /console/ (--console-dir).
+CONSOLE_SOURCES := $(shell find console/src -type f 2>/dev/null) console/index.html \
+  console/vite.config.ts console/tsconfig.json console/package.json
+
+console-deps: node-deps console/node_modules/.package-lock.json
+
+console/node_modules/.package-lock.json: console/package.json console/package-lock.json | node-deps
+	cd console && npm ci --no-audit --no-fund --loglevel=error
+
+console: $(BUILD_DIR)/console/index.html
+
+$(BUILD_DIR)/console/index.html: console/node_modules/.package-lock.json $(CONSOLE_SOURCES) | node-deps
+	cd console && PARLEY_CONSOLE_OUT=$(abspath $(BUILD_DIR))/console npm run --silent build
+
 $(BUILD_DIR)/build.ninja: CMakeLists.txt
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
 configure: $(BUILD_DIR)/build.ninja
 
-build: apt-deps configure
+build: apt-deps configure console
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # What `make run` needs and nothing more (no tests, no load tool).
-build-server: apt-deps configure
+build-server: apt-deps configure console
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target parleyd
 
 run: apt-deps build-server
