@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
 import {
-  CreateLoggingConfigurationCommand, GetRoomCommand, ListRoomsCommand, UpdateRoomCommand,
+  GetRoomCommand, ListRoomsCommand, UpdateRoomCommand,
 } from '@aws-sdk/client-ivschat';
 import { startParley, credentials, parleydPath, waitFor } from './lib/parley.mjs';
 import { sdkRoom, createRoom } from './lib/chat_clients.mjs';
@@ -154,7 +154,7 @@ test('a room created through the form has every field that was entered', async (
   await noHorizontalOverflow(page, 'rooms');
 });
 
-test('a logging configuration in use cannot be deleted, and the console says why', async () => {
+test('editing a room through the form; a logging configuration in use cannot be deleted, and the console says why', async () => {
   await page.goto(`${parley.apiUrl}/console/#/logging/new`);
   await page.getByLabel('Name', { exact: true }).fill('archive');
   await page.getByLabel('Destination').selectOption('s3');
@@ -163,7 +163,27 @@ test('a logging configuration in use cannot be deleted, and the console says why
   await page.getByText(/Logging configuration archive created/).waitFor();
   const lcArn = await page.locator('tr[data-logging-arn]').first().getAttribute('data-logging-arn');
   const roomArn = (await api.send(new ListRoomsCommand({}))).rooms[0].arn;
-  await api.send(new UpdateRoomCommand({ identifier: roomArn, loggingConfigurationIdentifiers: [lcArn] }));
+
+  // The room's edit form: attach the configuration, change a limit, replace the tag.
+  await page.goto(`${parley.apiUrl}/console/#/rooms`);
+  await page.locator(`tr[data-room-arn="${roomArn}"]`).getByRole('link', { name: 'Edit' }).click();
+  await page.getByLabel('Maximum message length').waitFor();
+  await waitFor(async () => (await page.getByLabel('Maximum message length').inputValue()) === '200', 5000, 'the form to load the room');
+  await page.getByLabel('Maximum message length').fill('300');
+  await page.getByRole('checkbox', { name: /archive/ }).check();
+  await page.getByRole('button', { name: 'Remove tag' }).click();
+  await page.getByRole('button', { name: 'Add tag' }).click();
+  await page.getByLabel('Tag key').fill('tier');
+  await page.getByLabel('Tag value').fill('gold');
+  await page.getByRole('button', { name: 'Save room' }).click();
+  await page.getByText(/Room console-lobby saved/).waitFor();
+  const edited = await api.send(new GetRoomCommand({ identifier: roomArn }));
+  assert.equal(edited.maximumMessageLength, 300);
+  assert.equal(edited.maximumMessageRatePerSecond, 7);
+  assert.deepEqual(edited.loggingConfigurationIdentifiers, [lcArn]);
+  assert.deepEqual(edited.tags, { tier: 'gold' });
+
+  await page.goto(`${parley.apiUrl}/console/#/logging`);
   const del = page.locator(`tr[data-logging-arn="${lcArn}"] button.danger`);
   await del.click();
   expectedFailedLoads += 1;
@@ -257,6 +277,52 @@ test('at phone width (390x844) no page scrolls sideways', async () => {
     await noHorizontalOverflow(phone, `phone ${hash}`);
   }
   await phone.context().close();
+});
+
+test('a room is deleted from the list after a confirming second click', async () => {
+  const doomed = await createRoom(api, { name: 'doomed' });
+  await page.goto(`${parley.apiUrl}/console/#/rooms`);
+  const del = page.locator(`tr[data-room-arn="${doomed.arn}"]`).getByRole('button', { name: 'Delete' });
+  await del.click();
+  await page.locator(`tr[data-room-arn="${doomed.arn}"]`).getByRole('button', { name: 'Confirm delete' }).click();
+  await page.getByText('Room doomed deleted.').waitFor();
+  const names = (await api.send(new ListRoomsCommand({}))).rooms.map((r) => r.name);
+  assert.deepEqual(names, ['console-lobby']);
+});
+
+test('the rooms list filters and pages with ListRooms', async () => {
+  for (let i = 0; i < 10; i++) await createRoom(api, { name: `paged-${i}` });
+  await page.goto(`${parley.apiUrl}/console/#/rooms`);
+  await page.getByLabel('Page size').selectOption('10');
+  await page.getByLabel('Name', { exact: true }).fill('paged-1');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await waitFor(async () => (await page.locator('tr[data-room-arn]').count()) === 1, 5000, 'one room named paged-1');
+  await page.getByLabel('Name', { exact: true }).fill('no-such-room');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.getByText('No room matches these filters.').waitFor();
+  // Paging: 11 rooms are a page of 10 and a page of 1 (nextToken from ListRooms).
+  await page.getByLabel('Name', { exact: true }).fill('');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  const rows = page.locator('tr[data-room-arn]');
+  await waitFor(async () => (await rows.count()) === 10, 5000, 'a first page of 10 rooms');
+  await page.getByRole('button', { name: 'Next ›' }).click();
+  await waitFor(async () => (await rows.count()) === 1, 5000, 'a second page of 1 room');
+  await page.getByText('Page 2').waitFor();
+  assert.ok(await page.getByRole('button', { name: 'Next ›' }).isDisabled());
+  await page.getByRole('button', { name: '‹ Previous' }).click();
+  await waitFor(async () => (await rows.count()) === 10, 5000, 'the first page again');
+});
+
+test('a logging configuration is edited through its form', async () => {
+  await page.goto(`${parley.apiUrl}/console/#/logging`);
+  const arn = await page.locator('tr[data-logging-arn]').first().getAttribute('data-logging-arn');
+  await page.locator(`tr[data-logging-arn="${arn}"]`).getByRole('link', { name: 'Edit' }).click();
+  await waitFor(async () => (await page.getByLabel('Bucket name').inputValue()) === 'chat-archive', 5000, 'the form to load');
+  await page.getByLabel('Destination').selectOption('firehose');
+  await page.getByLabel('Delivery stream name').fill('chat-stream');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText(/Logging configuration archive saved/).waitFor();
+  await page.getByText('Firehose chat-stream').waitFor();
 });
 
 test('the browser reported no errors besides the failed requests the tests asked for', () => {
