@@ -14,7 +14,10 @@ import { startParley, credentials, parleydPath, waitFor } from './lib/parley.mjs
 import { sdkRoom, createRoom } from './lib/chat_clients.mjs';
 
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+// By default parleyd finds the console beside itself (make build puts both in build/);
+// PARLEY_CONSOLE_DIR points another binary (e.g. the ASan build) at a built console.
 const consoleDir = process.env.PARLEY_CONSOLE_DIR ?? join(dirname(parleydPath), 'console');
+const consoleArgs = process.env.PARLEY_CONSOLE_DIR ? ['--console-dir', consoleDir] : [];
 
 let parley, api, browser, page;
 const browserErrors = [];
@@ -62,7 +65,7 @@ before(async () => {
   assert.ok(existsSync(join(consoleDir, 'index.html')),
     `the console is not built in ${consoleDir}: run make build (or make console)`);
   assert.ok(existsSync(chromiumPath), `no Chromium at ${chromiumPath}: apt-get install chromium`);
-  parley = await startParley();
+  parley = await startParley({ args: consoleArgs });
   api = parley.client();
   // CI runs as root, where Chromium's sandbox cannot start.
   browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
