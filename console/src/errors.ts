@@ -7,7 +7,9 @@ export interface FieldError {
 export function errorText(e: unknown): string {
   const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const name = err?.name && err.name !== 'Error' ? `${err.name}: ` : '';
-  return `${name}${err?.message ?? String(e)}`;
+  // The keys of this tab no longer match the server's (e.g. a new data directory).
+  const hint = err?.$metadata?.httpStatusCode === 403 ? ' Sign out and sign in again with this server\'s key.' : '';
+  return `${name}${err?.message ?? String(e)}${hint}`;
 }
 
 export function fieldErrors(e: unknown): FieldError[] {

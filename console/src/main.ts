@@ -52,7 +52,13 @@ async function route() {
     cleanup = null;
   }
   const hash = location.hash.replace(/^#\/?/, '');
-  const [section, id] = hash.split('/').map(decodeURIComponent);
+  const [section, id] = hash.split('/').map((part) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part; // a hand-typed, malformed escape: shown as "not found" rather than a crash
+    }
+  });
   clear(root);
   if (!loadSession() || section === 'signin') {
     if (loadSession() && section === 'signin') clearSession();

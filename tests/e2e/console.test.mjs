@@ -116,6 +116,16 @@ test('the console is served with its content types, caching and no way out of it
 });
 
 test('sign-in keeps the keys in sessionStorage and opens the Rooms page', async () => {
+  // A wrong secret is refused by the server (the SDK's signed ListRooms), and nothing is kept.
+  await page.goto(`${parley.apiUrl}/console/`);
+  await page.getByLabel('Access key id').fill(credentials.accessKeyId);
+  await page.getByLabel('Secret access key').fill('not-the-secret');
+  expectedFailedLoads += 1;
+  await page.getByLabel('Secret access key').press('Enter');
+  await page.getByText(/Sign-in failed: InvalidSignatureException/).waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('parley.console.session')), null);
+  assert.equal(await page.getByLabel('Region').inputValue(), 'us-east-1');  // the server's region
+
   await signIn(page);
   const stored = await page.evaluate(() => sessionStorage.getItem('parley.console.session'));
   assert.equal(JSON.parse(stored).accessKeyId, credentials.accessKeyId);
@@ -329,7 +339,7 @@ test('a logging configuration is edited through its form', async () => {
 });
 
 test('the browser reported no errors besides the failed requests the tests asked for', () => {
-  const failedLoads = browserErrors.filter((e) => /^Failed to load resource: the server responded with a status of (400|409)/.test(e));
+  const failedLoads = browserErrors.filter((e) => /^Failed to load resource: the server responded with a status of (400|403|409)/.test(e));
   const others = browserErrors.filter((e) => !failedLoads.includes(e));
   assert.deepEqual(others, []);
   assert.equal(failedLoads.length, expectedFailedLoads, browserErrors.join('\n'));

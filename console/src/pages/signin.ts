@@ -2,7 +2,6 @@ import { ListRoomsCommand } from '@aws-sdk/client-ivschat';
 import { h, banner, field } from '../dom';
 import { makeClient, saveSession } from '../session';
 import { serverFacts } from '../config';
-import { errorText } from '../errors';
 import { go } from '../nav';
 
 export function renderSignIn(main: HTMLElement) {
@@ -48,7 +47,8 @@ export function renderSignIn(main: HTMLElement) {
       saveSession(session);
       go('#/rooms');
     } catch (e) {
-      status.append(banner('error', `Sign-in failed: ${errorText(e)}`));
+      const err = e as Error;
+      status.append(banner('error', `Sign-in failed: ${err.name}: ${err.message}`));
     } finally {
       submit.disabled = false;
     }
