@@ -23,7 +23,7 @@ constexpr std::string_view kRevalidate = "no-cache";
 // The pages load only their own scripts and styles and talk only to this origin (the API) and
 // to the chat door (a WebSocket on another port, so any ws:/wss: origin).
 constexpr std::string_view kContentSecurityPolicy =
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
     "base-uri 'none'; form-action 'none'";
 
