@@ -21,8 +21,11 @@ APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config curl \
   libssl-dev libsqlite3-dev libspdlog-dev libcli11-dev libgtest-dev zlib1g-dev \
   ca-certificates awscli wrk postgresql libpq-dev \
   libhiredis-dev redis-server nginx-light
+# Only `make test` installs these: the browser the console's end-to-end test drives (headless,
+# through playwright-core). `make run` never needs them.
+TEST_APT_PACKAGES := chromium
 
-.PHONY: all deps apt-deps node-deps npm-deps configure build build-server run cluster test unit asan e2e clean format help
+.PHONY: all deps apt-deps test-apt-deps node-deps npm-deps console-deps console configure build build-server run cluster test unit asan e2e clean format help
 
 all: build
 
@@ -30,11 +33,11 @@ help:
 	@echo "make run    install missing packages, build, start parleyd on $(API_LISTEN) / $(CHAT_LISTEN)"
 	@echo "make test   install missing packages, build, run every test suite"
 	@echo "make cluster  PostgreSQL, Redis, three parleyd nodes and nginx on this machine (docs/cluster.md)"
-	@echo "make build  build build/parleyd, build/parley-load and the unit tests"
+	@echo "make build  build build/parleyd, build/console (the web console), build/parley-load and the unit tests"
 	@echo "make build-server  build only build/parleyd (what make run uses)"
 	@echo "make format clang-format every C++ file"
 
-deps: apt-deps node-deps npm-deps
+deps: apt-deps node-deps npm-deps console-deps
 
 # Installs only what dpkg does not already report as installed.
 apt-deps:
@@ -45,6 +48,9 @@ apt-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+
+test-apt-deps:
+	@$(MAKE) --no-print-directory apt-deps APT_PACKAGES="$(APT_PACKAGES) $(TEST_APT_PACKAGES)"
 
 node-deps: apt-deps
 	@major=$$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0); \
@@ -60,16 +66,31 @@ npm-deps: node-deps node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
+# Parley Console (console/, TypeScript + Vite): its own npm dependencies, and its build output
+# in $(BUILD_DIR)/console, beside parleyd, which serves it at /console/ (--console-dir).
+CONSOLE_SOURCES := $(shell find console/src -type f 2>/dev/null) console/index.html \
+  console/vite.config.ts console/tsconfig.json console/package.json
+
+console-deps: node-deps console/node_modules/.package-lock.json
+
+console/node_modules/.package-lock.json: console/package.json console/package-lock.json | node-deps
+	cd console && npm ci --no-audit --no-fund --loglevel=error
+
+console: $(BUILD_DIR)/console/index.html
+
+$(BUILD_DIR)/console/index.html: console/node_modules/.package-lock.json $(CONSOLE_SOURCES) | node-deps
+	cd console && PARLEY_CONSOLE_OUT=$(abspath $(BUILD_DIR))/console npm run --silent build
+
 $(BUILD_DIR)/build.ninja: CMakeLists.txt
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
 configure: $(BUILD_DIR)/build.ninja
 
-build: apt-deps configure
+build: apt-deps configure console
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # What `make run` needs and nothing more (no tests, no load tool).
-build-server: apt-deps configure
+build-server: apt-deps configure console
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target parleyd
 
 run: apt-deps build-server
@@ -78,7 +99,7 @@ run: apt-deps build-server
 cluster: deps build
 	@scripts/run-cluster.sh $(BUILD_DIR)
 
-test: deps build
+test: test-apt-deps deps build
 	@scripts/run-tests.sh $(BUILD_DIR) $(ASAN_DIR)
 
 format:

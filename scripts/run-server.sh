@@ -72,11 +72,20 @@ for hp in "$api" "$chat"; do
   esac
 done
 
+# Parley Console: parleyd answers /console/ with 200 when it is on and built, 503 when its files
+# are missing, and not at all when --no-console (or console = false in --config) turned it off.
+console_line=
+case $(curl -s -o /dev/null -w '%{http_code}' "$api_url/console/" 2>/dev/null) in
+  200) console_line="  Web console (sign in with the key):    $api_url/console/" ;;
+  503) console_line="  Web console:                           not built (make build puts it in build/console)" ;;
+esac
+
 cat <<MSG
 
   Parley is running (pid $pid). Stop it with Ctrl-C.
 
-  Control API (AWS SDK / CLI endpoint):  $api_url
+${console_line:+$console_line
+}  Control API (AWS SDK / CLI endpoint):  $api_url
   Messaging WebSocket (regionOrUrl):     $chat_url${wildcard_note:+
 $wildcard_note}
   Region:                                $region

@@ -92,6 +92,10 @@ if [ -x "$asan/parleyd" ]; then
     tests/e2e/smoke.test.mjs tests/e2e/control_plane.test.mjs tests/e2e/messaging.test.mjs \
     tests/e2e/messaging_robustness.test.mjs tests/e2e/chat_logging.test.mjs \
     tests/e2e/edge_hardening.test.mjs
+  # Parley Console in Chromium against the sanitizer build, with the console built beside the
+  # release binary (the sanitizer build directory has none of its own).
+  ASAN_OPTIONS=detect_leaks=1 PARLEY_CONSOLE_DIR="$PWD/$build/console" \
+    run_node_tests e2e-asan-console "$PWD/$asan/parleyd" tests/e2e/console.test.mjs
 else
   echo "no $asan/parleyd"; failed=$((failed + 1))
 fi

@@ -6,6 +6,7 @@
 #include <array>
 
 #include "auth/canonical_request.hpp"
+#include "control/console_site.hpp"
 #include "control/operations.hpp"
 #include "control/request_metrics.hpp"
 #include "model/api_error.hpp"
@@ -170,6 +171,13 @@ ApiResponse ApiRouter::handle(const auth::HttpRequestView& req, const PeerName& 
         ApiResponse r;
         r.content_type = "text/plain; version=0.0.4";
         r.body = metrics_();
+        r.request_id = request_id;
+        return r;
+    }
+
+    // The web console's files: public, like /metrics (see console_site.hpp).
+    if (console_ && req.method == "GET" && ConsoleSite::handles(path)) {
+        ApiResponse r = console_->serve(path);
         r.request_id = request_id;
         return r;
     }

@@ -3,6 +3,7 @@
 // parse the JSON body, run the handler, render the result or the error in AWS's shape.
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,7 +20,11 @@ struct ApiResponse {
     std::string content_type = "application/json";
     std::string error_type;  // x-amzn-ErrorType, empty on success
     std::string request_id;
+    // Further response headers (the console's Cache-Control, Location, ...).
+    std::vector<std::pair<std::string, std::string>> headers;
 };
+
+class ConsoleSite;
 
 class ApiRouter {
   public:
@@ -37,6 +42,9 @@ class ApiRouter {
     // And the cluster bus: a node that cannot reach the other nodes is not ready either.
     void set_bus_health(std::function<bool()> healthy) { bus_health_ = std::move(healthy); }
 
+    // The web console under /console/ (null: --no-console, those paths are API paths).
+    void set_console(std::shared_ptr<const ConsoleSite> console) { console_ = std::move(console); }
+
     // An error response for failures found before routing (e.g. a body over the limit).
     static ApiResponse error_response(const model::ApiError& e);
 
@@ -48,6 +56,7 @@ class ApiRouter {
     AuthFailureLog auth_failures_;
     std::function<bool()> store_health_;
     std::function<bool()> bus_health_;
+    std::shared_ptr<const ConsoleSite> console_;
 };
 
 }  // namespace parley::control

@@ -139,6 +139,7 @@ void HttpSession::send(ApiResponse&& api, bool keep_alive) {
     if (!api.request_id.empty()) response_.set("x-amzn-RequestId", api.request_id);
     if (!api.error_type.empty()) response_.set("x-amzn-ErrorType", api.error_type);
     if (api.status != 204) response_.set(http::field::content_type, api.content_type);
+    for (auto& [name, value] : api.headers) response_.set(name, value);
     response_.body() = std::move(api.body);
     response_.keep_alive(keep_alive);
     response_.prepare_payload();

@@ -14,6 +14,7 @@
 #include "bus/redis_bus.hpp"
 #include "chatlog/chat_logger.hpp"
 #include "control/api_router.hpp"
+#include "control/console_site.hpp"
 #include "control/control_context.hpp"
 #include "control/http_listener.hpp"
 #include "control/request_metrics.hpp"
@@ -28,6 +29,7 @@
 #include "model/clock_format.hpp"
 #include "model/identifiers.hpp"
 #include "model/version.hpp"
+#include "server/console_config.hpp"
 #include "server/credential_file.hpp"
 #include "server/data_dir_lock.hpp"
 #include "server/event_loop_pool.hpp"
@@ -208,6 +210,7 @@ void ParleyServer::start() {
         p.accept_ctx, std::move(api_acceptor), next, *p.router, config_.max_api_connections);
     p.chat_listener = std::make_shared<messaging::ChatListener>(
         p.accept_ctx, std::move(chat_acceptor), *p.edge, *p.hub);
+    if (config_.console) start_console();
     schedule_key_maintenance();
     p.trimmer = std::make_unique<MemoryTrimmer>(p.accept_ctx, [&p] {
         auto chat = p.edge_metrics.connections_open.load(std::memory_order_relaxed);
@@ -264,6 +267,33 @@ void ParleyServer::start() {
                      creds.source == LoadedCredentials::Source::Environment
                          ? "PARLEY_ACCESS_KEY_ID"
                          : (config_.data_dir / "credentials").string());
+}
+
+// The Parley Console on the API door: its files, and /console/config.json from what this node
+// runs with.
+void ParleyServer::start_console() {
+    auto& p = *parts_;
+    const auto chat_ep = p.chat_listener->local_endpoint();
+    ConsoleFacts facts{
+        .chat_url = "ws://" + client_host_port(chat_ep),
+        .chat_wildcard = chat_ep.address().is_unspecified(),
+        .region = config_.region,
+        .store = config_.uses_postgresql() ? "postgresql" : "sqlite",
+        .bus = config_.bus == "local" ? "local" : "redis",
+        .started_ms = model::now_millis(),
+    };
+    auto dir = config_.console_dir.empty() ? default_console_dir() : config_.console_dir;
+    auto site = std::make_shared<control::ConsoleSite>(
+        dir, [facts] { return render_console_config(facts, model::now_millis()); });
+    const auto api_ep = p.api_listener->local_endpoint();
+    if (site->available())
+        spdlog::info("console      http://{}/console/", client_host_port(api_ep));
+    else
+        spdlog::warn(
+            "console files not found in {} (build them with make build, or pass --console-dir; "
+            "--no-console turns the console off); /console/ answers 503 until they are there",
+            dir.string());
+    p.router->set_console(std::move(site));
 }
 
 // PostgreSQL: connect (a clear error naming host:port when it cannot), migrate, load every

@@ -22,6 +22,7 @@ class ParleyServer {
     void schedule_key_maintenance();
     void open_shared_store();
     void start_change_feed();
+    void start_console();
     ServerConfig config_;
     std::unique_ptr<Parts> parts_;
     bool started_ = false;  // start() completed: stop() then reports "parleyd stopped"

@@ -151,6 +151,14 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
                    "File holding the 64-hex-character master key that wraps the token keys kept "
                    "in a PostgreSQL store (PARLEY_MASTER_KEY takes precedence); required with "
                    "--store postgresql://...");
+    // Parley Console (issue 13).
+    std::string console_dir;
+    app.add_flag("--console,!--no-console", out.console,
+                 "Serve the web console at /console/ on the API door (on by default; "
+                 "--no-console turns it off)");
+    app.add_option("--console-dir", console_dir,
+                   "Directory of the built console (default: \"console\" beside the parleyd "
+                   "executable, where make build puts it)");
     app.add_option("--log-level", out.log_level, "trace, debug, info, warn, error")
         ->capture_default_str()
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
@@ -213,6 +221,7 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
     out.api_listen = *a;
     out.chat_listen = *c;
     out.data_dir = data_dir;
+    out.console_dir = console_dir;
     out.chatlog_dir =
         chatlog_dir.empty() ? out.data_dir / "chatlogs" : std::filesystem::path(chatlog_dir);
     return std::nullopt;

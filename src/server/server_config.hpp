@@ -39,6 +39,10 @@ struct ServerConfig {
     std::string master_key_file;
     // "local" (in process) or redis://[:password@]host[:port][/db], the cluster's chat bus.
     std::string bus = "local";
+    // The web console at /console/ on the API door, and where its built files are (empty: the
+    // directory "console" beside the parleyd executable, where `make build` puts them).
+    bool console = true;
+    std::filesystem::path console_dir;
     bool uses_postgresql() const { return store != "sqlite"; }
 };
 

@@ -140,12 +140,19 @@ grep -q 'from PARLEY_ACCESS_KEY_ID / PARLEY_SECRET_ACCESS_KEY' "$work/run-env.lo
 ! grep -q 'Credentials file' "$work/run-env.log" || fail "banner must not point at a credentials file that does not hold the keys"
 grep -q "ws://127.0.0.1:$chat_port" "$work/run-env.log" || fail "a wildcard chat address is shown as a reachable URL"
 ! grep -q 'ws://0.0.0.0' "$work/run-env.log" || fail "0.0.0.0 is not a client URL"
+# Parley Console: the banner names its URL when parleyd serves it (built beside the binary).
+if [ -f "$(dirname "$parleyd")/console/index.html" ]; then
+  grep -q "Web console .*http://127.0.0.1:$api_port/console/" "$work/run-env.log" || fail "banner shows the console URL"
+else
+  grep -q "Web console: *not built" "$work/run-env.log" || fail "banner says the console is not built"
+fi
 stop_pid "$launcher"
-pass "make run banner with env credentials and a wildcard chat door"
+pass "make run banner with env credentials, a wildcard chat door and the console URL"
 
 unset PARLEY_ACCESS_KEY_ID PARLEY_SECRET_ACCESS_KEY
 banner_of "$work/run-gen.log" --data-dir "$work/run-gen" --api-listen "127.0.0.1:$api_port" \
-  --chat-listen "127.0.0.1:$chat_port" --log-level warn || fail "make run banner with generated credentials"
+  --chat-listen "127.0.0.1:$chat_port" --log-level warn --no-console || fail "make run banner with generated credentials"
+! grep -q "Web console" "$work/run-gen.log" || fail "no console line in the banner with --no-console"
 key=$(sed -n 's/^aws_access_key_id=//p' "$work/run-gen/credentials")
 secret=$(sed -n 's/^aws_secret_access_key=//p' "$work/run-gen/credentials")
 grep -q "Access key id: *$key" "$work/run-gen.log" && grep -q "Credentials file (AWS CLI format): *$work/run-gen/credentials" "$work/run-gen.log" ||
