@@ -1,5 +1,5 @@
-// Chat logs delivered to a real S3-compatible server (s3rver, on loopback, which checks every
-// request's SigV4 signature and Content-MD5): real chat traffic through the official SDK into a
+// Chat logs delivered to a real S3-compatible server (s3rver, on loopback, behind a front that
+// checks every request's SigV4 signature and Content-MD5: lib/s3rver.mjs): real chat traffic through the official SDK into a
 // room logging to a bucket, then every object read back over the S3 API, gunzip'd and compared
 // byte for byte with the records the layout expects; then the server goes down and comes back,
 // and parleyd restarts with uploads still spooled: everything arrives, nothing twice.
@@ -10,25 +10,14 @@ import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import S3rver from 's3rver';
 import { CreateRoomCommand, CreateChatTokenCommand, CreateLoggingConfigurationCommand } from '@aws-sdk/client-ivschat';
 import { ChatRoom, SendMessageRequest } from 'amazon-ivs-chat-messaging';
 import { startParley, waitFor, freePort } from './lib/parley.mjs';
+import { startS3 } from './lib/s3rver.mjs';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 const BUCKET = 'chat-archive';
-
-async function startS3(port, directory) {
-  const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory, configureBuckets: [{ name: BUCKET }] });
-  await server.run();
-  return {
-    async stop() {
-      server.httpServer.closeAllConnections();
-      await server.close();
-    },
-  };
-}
 
 async function token(api, roomArn, userId, capabilities) {
   const t = await api.send(new CreateChatTokenCommand({ roomIdentifier: roomArn, userId, capabilities }));
@@ -95,7 +84,9 @@ test('S3 log objects reach an S3-compatible server byte for byte, through an out
   });
   const s3Port = await freePort();
   const s3Url = `http://127.0.0.1:${s3Port}`;
-  let s3 = await startS3(s3Port, s3Dir);
+  const s3Options = { port: s3Port, directory: s3Dir, buckets: [BUCKET], credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } };
+  let s3 = await startS3(s3Options);
+  const violations = [];
   open.push(() => s3.stop());
   const options = {
     dataDir,
@@ -136,14 +127,21 @@ test('S3 log objects reach an S3-compatible server byte for byte, through an out
     }
     assert.equal(new Set(seen).size, seen.length, `${what}: no record twice`);
     assert.deepEqual([...seen].sort(), [...byId.keys()].sort(), `${what}: every record`);
+    assert.deepEqual([...violations, ...s3.state.violations], [], `${what}: every request signed, Content-MD5 right`);
   };
 
   // ---- 1. destination up
   await send(3, 'first');
-  await waitFor(async () => (await destinationMetric(parley, 'parley_chatlog_destination_uploaded_total')) === 3, 10000, 'uploaded 3');
+  await waitFor(async () => (await destinationMetric(parley, "parley_chatlog_destination_uploaded_total")) === 3, 10000, "uploaded 3");
   await checkBucket('first');
   assert.deepEqual(spoolFiles(dataDir), [], 'spool empty after the 200');
   assert.ok(!existsSync(join(dataDir, 'chatlogs', 's3')), 'no local S3 files with an endpoint');
+  // Path-style PutObject of each object, its Content-MD5 and payload hash signed.
+  assert.ok(s3.state.puts.length >= 1);
+  for (const put of s3.state.puts) {
+    assert.match(put.url, new RegExp(`^/${BUCKET}/AWSLogs/${ACCOUNT}/`));
+    assert.match(put.headers.authorization, /SignedHeaders=content-md5;content-type;host;x-amz-content-sha256;x-amz-date,/);
+  }
 
   // ---- 2. destination down, then back
   await s3.stop();
@@ -152,7 +150,8 @@ test('S3 log objects reach an S3-compatible server byte for byte, through an out
   assert.equal(await destinationMetric(parley, 'parley_chatlog_destination_queued_records'), 3);
   assert.ok((await destinationMetric(parley, 'parley_chatlog_destination_spool_bytes')) > 0);
   assert.ok(spoolFiles(dataDir).length >= 1, 'spooled while down');
-  s3 = await startS3(s3Port, s3Dir);
+  violations.push(...s3.state.violations);
+  s3 = await startS3(s3Options);
   await waitFor(async () => (await destinationMetric(parley, 'parley_chatlog_destination_uploaded_total')) === 6, 20000, 'uploaded after the outage');
   await checkBucket('after outage');
   assert.equal(await destinationMetric(parley, 'parley_chatlog_destination_queued_records'), 0);
@@ -166,7 +165,8 @@ test('S3 log objects reach an S3-compatible server byte for byte, through an out
   assert.equal((await parley.stop({ keepData: true })).code, 0);
   const left = spoolFiles(dataDir).length;
   assert.ok(left >= 1, 'the spool survives the stop');
-  s3 = await startS3(s3Port, s3Dir);
+  violations.push(...s3.state.violations);
+  s3 = await startS3(s3Options);
   parley = await startParley(options);
   await waitFor(async () => (await destinationMetric(parley, 'parley_chatlog_destination_uploaded_total')) === 2, 20000, 'resumed upload');
   await checkBucket('after restart');
