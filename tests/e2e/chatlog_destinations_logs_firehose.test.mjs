@@ -124,3 +124,17 @@ test('CloudWatch Logs and Firehose receive every record once, signed and within 
   check('after the outage');
   assert.deepEqual(spoolFiles(dataDir), []);
 });
+
+test('a delivery setting that cannot work stops the start with a reason', async () => {
+  const cases = [
+    { args: ['--logs-endpoint', 'http://logs.example.com'], env: { PARLEY_LOG_ACCESS_KEY_ID: 'a', PARLEY_LOG_SECRET_ACCESS_KEY: 'b' }, reason: /--logs-endpoint http:\/\/logs\.example\.com: http:\/\/ is only allowed for a loopback host/ },
+    { args: ['--firehose-endpoint', 'ftp://127.0.0.1'], env: { PARLEY_LOG_ACCESS_KEY_ID: 'a', PARLEY_LOG_SECRET_ACCESS_KEY: 'b' }, reason: /--firehose-endpoint ftp:\/\/127\.0\.0\.1: the scheme must be http:\/\/ or https:\/\// },
+    { args: ['--s3-endpoint', 'aws'], env: {}, reason: /need PARLEY_LOG_ACCESS_KEY_ID and PARLEY_LOG_SECRET_ACCESS_KEY/ },
+  ];
+  for (const c of cases) {
+    await assert.rejects(startParley({ args: c.args, env: { PARLEY_LOG_ACCESS_KEY_ID: '', PARLEY_LOG_SECRET_ACCESS_KEY: '', ...c.env } }), (err) => {
+      assert.match(err.message, c.reason);
+      return true;
+    });
+  }
+});
