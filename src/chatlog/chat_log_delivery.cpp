@@ -53,6 +53,16 @@ void ChatLogDelivery::start() {
     if (auto n = spool_->scan())
         spdlog::info("chat log spool {}: {} entries ({} bytes) left to upload",
                      settings_.spool_directory.string(), n, spool_->bytes());
+    // Entries of a type whose endpoint was removed since: kept (and counted), never sent.
+    for (std::size_t i = 0; i < kDestinationTypes; ++i) {
+        if (endpoints_[i]) continue;
+        const auto type = static_cast<DestinationType>(i);
+        if (auto n = spool_->entries(type))
+            spdlog::warn(
+                "chat log spool {} holds {} {} entries but no endpoint is set for them; "
+                "they are kept until it is",
+                settings_.spool_directory.string(), n, type_name(type));
+    }
     uploader_->start();
 }
 

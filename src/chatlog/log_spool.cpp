@@ -229,6 +229,13 @@ std::uint64_t LogSpool::bytes() const {
     return bytes_;
 }
 
+std::size_t LogSpool::entries(DestinationType type) const {
+    std::lock_guard lock(mutex_);
+    std::size_t n = 0;
+    for (const auto& [seq, e] : entries_) n += e.type == type ? 1 : 0;
+    return n;
+}
+
 std::size_t LogSpool::entries() const {
     std::lock_guard lock(mutex_);
     return entries_.size();

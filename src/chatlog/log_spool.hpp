@@ -68,6 +68,7 @@ class LogSpool {
 
     std::uint64_t bytes() const;
     std::size_t entries() const;
+    std::size_t entries(DestinationType type) const;
     const std::filesystem::path& directory() const { return directory_; }
 
   private:

@@ -100,6 +100,14 @@ auth::Credentials lambda_credentials(const auth::Credentials& api) {
     if (id && *id && secret && *secret) return {id, secret};
     return api;
 }
+// Chat log destinations (issue 14): any upload left in the spool (directories stay behind).
+bool spool_holds_files(const std::filesystem::path& spool) {
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(spool, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file(ec)) return true;
+    return false;
+}
 }  // namespace
 
 void ParleyServer::start() {
@@ -142,6 +150,11 @@ void ParleyServer::start() {
                                              .credentials = *log_credentials});
         p.chat_log_delivery->configure(chat_log_settings);
         p.chat_log_delivery->start();
+    } else if (spool_holds_files(config_.chatlog_dir / "spool")) {
+        spdlog::warn(
+            "{} holds chat log uploads from an earlier run but no --s3-endpoint, "
+            "--logs-endpoint or --firehose-endpoint is set: they are kept, not sent",
+            (config_.chatlog_dir / "spool").string());
     }
     // --- end chat log destinations
     p.chat_logger = std::make_unique<chatlog::ChatLogger>(std::move(chat_log_settings));
