@@ -8,7 +8,9 @@
 #include "chatlog/chat_log_record.hpp"
 #include "chatlog/durable_file.hpp"
 #include "chatlog/gzip_codec.hpp"
+#include "chatlog/log_batches.hpp"
 #include "chatlog/log_object_layout.hpp"
+#include "chatlog/log_spool.hpp"
 #include "model/clock_format.hpp"
 #include "model/identifiers.hpp"
 
@@ -158,11 +160,20 @@ void ChatLogger::absorb(Pending& p) {
         switch (d.type) {
             case DestinationType::CloudWatchLogs:
             case DestinationType::Firehose: {
-                auto path = d.type == DestinationType::Firehose
+                const bool spooled = settings_.spooled[static_cast<std::size_t>(d.type)];
+                const std::string stream = d.type == DestinationType::Firehose
+                                               ? std::string()
+                                               : "aws/IVSChatLogs/1.0/room_" + room.id;
+                auto path = spooled
+                                ? std::filesystem::path("spool:" + std::string(type_name(d.type)) +
+                                                        ":" + d.name + ":" + stream)
+                            : d.type == DestinationType::Firehose
                                 ? firehose_stream_path(settings_.directory, d.name)
                                 : cloudwatch_stream_path(settings_.directory, d.name, room.id);
                 auto& b = lines_[path.string()];
                 b.type = d.type;
+                b.destination = d.name;
+                b.stream = stream;
                 b.text += line;
                 ++b.records;
                 break;
@@ -202,7 +213,17 @@ void ChatLogger::absorb(Pending& p) {
 
 void ChatLogger::write_lines() {
     for (auto& [path, b] : lines_) {
-        auto error = append_durably(path, b.text);
+        std::string error;
+        if (settings_.spooled[static_cast<std::size_t>(b.type)]) {
+            // One spool entry per API call, so a 2xx removes exactly one file.
+            for (auto& chunk : split_lines(b.text, limits_of(b.type))) {
+                error = settings_.spool->add(b.type, b.destination, b.stream, chunk.records,
+                                             chunk.text);
+                if (!error.empty()) break;
+            }
+        } else {
+            error = append_durably(path, b.text);
+        }
         if (error.empty())
             metrics_.add(metrics_.written, b.type, b.records);
         else {
@@ -232,7 +253,10 @@ void ChatLogger::write_s3_batch(S3Batch& batch) {
     auto path = s3_object_path(settings_.directory, batch.bucket, key);
     std::string error;
     if (auto gz = gzip_compress(batch.text))
-        error = write_atomically(path, *gz);
+        error =
+            settings_.spooled[static_cast<std::size_t>(DestinationType::S3)]
+                ? settings_.spool->add(DestinationType::S3, batch.bucket, key, batch.records, *gz)
+                : write_atomically(path, *gz);
     else
         error = "gzip compression failed for " + path.string();
     if (error.empty()) {

@@ -7,8 +7,10 @@
 // appends to a bounded queue (full: the record is dropped and counted). One writer thread
 // drains it every flush interval: CloudWatch Logs and Firehose files are appended and fsync'd
 // per batch; S3 objects collect up to 30 s or 1 MiB per (bucket, room), then are gzip'd and
-// written whole (temporary file + rename). stop() writes everything, so a clean shutdown loses
-// nothing, and since files are only appended or created, a restart never writes a record twice.
+// written whole (temporary file + rename). A destination type with an endpoint writes the same
+// bytes to the upload spool instead (log_spool.hpp). stop() writes everything, so a clean shutdown
+// loses nothing, and since files are only appended or created, a restart never writes a record
+// twice.
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -32,6 +34,8 @@
 
 namespace parley::chatlog {
 
+class LogSpool;
+
 struct ChatLogSettings {
     std::filesystem::path directory;
     std::size_t max_queued_records = 100000;
@@ -39,6 +43,10 @@ struct ChatLogSettings {
     std::chrono::milliseconds flush_interval{2000};
     std::chrono::milliseconds s3_batch_interval{30000};
     std::size_t s3_batch_bytes = 1024 * 1024;
+    // Destination types with an endpoint (--s3-endpoint...) are written to this spool instead
+    // of their local files, for the uploaders (log_uploader.hpp); the others keep the files.
+    std::shared_ptr<LogSpool> spool;
+    std::array<bool, kDestinationTypes> spooled{};
 };
 
 class ChatLogger : public LoggingConfigurationListener {
@@ -78,8 +86,9 @@ class ChatLogger : public LoggingConfigurationListener {
         std::int64_t observed_ms = 0;
         std::vector<LogDestination> destinations;
     };
-    struct LineBatch {  // CloudWatch Logs or Firehose: one file, appended
+    struct LineBatch {  // CloudWatch Logs or Firehose: one file, appended (or spool entries)
         DestinationType type;
+        std::string destination, stream;  // spooled: group and stream, or delivery stream
         std::string text;
         std::uint64_t records = 0;
     };

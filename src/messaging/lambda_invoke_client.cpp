@@ -6,14 +6,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/url/parse.hpp>
 #include <chrono>
 
 #include "auth/canonical_request.hpp"
 #include "auth/sigv4_signer.hpp"
-#include "messaging/lambda_connection.hpp"
 #include "messaging/lambda_tls_context.hpp"
 #include "model/version.hpp"
+#include "net/client_connection.hpp"
 
 namespace parley::messaging {
 
@@ -26,62 +25,7 @@ namespace {
 constexpr std::size_t kMaxIdlePerLoop = 32;
 constexpr std::size_t kMaxResponseBytes = 256 * 1024;
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 }  // namespace
-
-std::optional<LambdaEndpoint> parse_lambda_endpoint(std::string_view url, std::string& error) {
-    auto parsed = boost::urls::parse_uri(url);
-    if (!parsed) {
-        error = "not a URL";
-        return std::nullopt;
-    }
-    const auto& u = *parsed;
-    auto scheme = lower(u.scheme());
-    if (scheme != "http" && scheme != "https") {
-        error = "the scheme must be http:// or https://";
-        return std::nullopt;
-    }
-    if (u.has_userinfo() || u.has_query() || u.has_fragment()) {
-        error = "user info, query and fragment are not allowed";
-        return std::nullopt;
-    }
-    LambdaEndpoint e;
-    e.tls = scheme == "https";
-    const std::string default_port = e.tls ? "443" : "80";
-    switch (u.host_type()) {
-        case boost::urls::host_type::ipv6:
-            e.host = u.host_ipv6_address().to_string();
-            break;
-        case boost::urls::host_type::ipv4:
-            e.host = u.host_ipv4_address().to_string();
-            break;
-        case boost::urls::host_type::name:
-            e.host = lower(u.host_name());
-            break;
-        default:
-            break;
-    }
-    if (e.host.empty()) {
-        error = "the URL has no host";
-        return std::nullopt;
-    }
-    e.port = u.has_port() && !u.port().empty() ? std::string(u.port()) : default_port;
-    if (e.port.find_first_not_of("0123456789") != std::string::npos || e.port.size() > 5 ||
-        std::stoul(e.port) == 0 || std::stoul(e.port) > 65535) {
-        error = "bad port";
-        return std::nullopt;
-    }
-    e.base_path = std::string(u.encoded_path());
-    while (!e.base_path.empty() && e.base_path.back() == '/') e.base_path.pop_back();
-    std::string host_part =
-        u.host_type() == boost::urls::host_type::ipv6 ? "[" + e.host + "]" : e.host;
-    e.host_header = e.port == default_port ? host_part : host_part + ":" + e.port;
-    return e;
-}
 
 std::string invoke_target(const LambdaEndpoint& endpoint, std::string_view function_arn) {
     return endpoint.base_path + "/2015-03-31/functions/" + auth::uri_encode(function_arn, false) +
@@ -110,10 +54,10 @@ std::string lambda_arn_region(std::string_view function_arn) {
 // costs extra round trips and CPU, and together with DNS and TCP it can use up much of the
 // 200 ms review budget when the endpoint is far away.
 struct LambdaInvokeClient::IdlePool {
-    std::vector<std::unique_ptr<LambdaConnection>> idle;
+    std::vector<std::unique_ptr<net::ClientConnection>> idle;
 
     // A connection the server has not closed meanwhile, or null.
-    std::unique_ptr<LambdaConnection> take() {
+    std::unique_ptr<net::ClientConnection> take() {
         while (!idle.empty()) {
             auto c = std::move(idle.back());
             idle.pop_back();
@@ -123,7 +67,7 @@ struct LambdaInvokeClient::IdlePool {
         return nullptr;
     }
 
-    void give_back(std::unique_ptr<LambdaConnection> c) {
+    void give_back(std::unique_ptr<net::ClientConnection> c) {
         if (idle.size() >= kMaxIdlePerLoop || !c->socket().is_open()) return;
         idle.push_back(std::move(c));
     }
@@ -148,7 +92,7 @@ struct LambdaInvokeClient::Call : std::enable_shared_from_this<LambdaInvokeClien
     std::shared_ptr<asio::ssl::context> tls;  // null for http
     std::shared_ptr<IdlePool> pool;           // null: the loop index was unknown, do not pool
     std::function<void(InvokeResult)> done;
-    std::unique_ptr<LambdaConnection> conn;
+    std::unique_ptr<net::ClientConnection> conn;
     http::request<http::string_body> request;
     beast::flat_buffer buffer;
     std::optional<http::response_parser<http::string_body>> parser;
@@ -174,7 +118,7 @@ struct LambdaInvokeClient::Call : std::enable_shared_from_this<LambdaInvokeClien
     }
 
     void connect() {
-        conn = std::make_unique<LambdaConnection>(timer.get_executor(), tls);
+        conn = std::make_unique<net::ClientConnection>(timer.get_executor(), tls);
         boost::system::error_code ec;
         auto address = asio::ip::make_address(endpoint->host, ec);
         if (!ec) {

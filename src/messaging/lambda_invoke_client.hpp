@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "auth/credential_store.hpp"
+#include "net/http_endpoint.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -21,16 +22,13 @@ class context;
 
 namespace parley::messaging {
 
-struct LambdaEndpoint {
-    bool tls = false;         // https://
-    std::string host;         // DNS name or IP literal (IPv6 without brackets)
-    std::string port;         // "80" (http) or "443" (https) when the URL names none
-    std::string base_path;    // "" or "/prefix", no trailing slash
-    std::string host_header;  // Host as sent and signed: host, or host:port when not the default
-};
+using LambdaEndpoint = net::HttpEndpoint;
 
 // Parses http[s]://host[:port][/base-path]. nullopt, with `error` set, for anything else.
-std::optional<LambdaEndpoint> parse_lambda_endpoint(std::string_view url, std::string& error);
+inline std::optional<LambdaEndpoint> parse_lambda_endpoint(std::string_view url,
+                                                           std::string& error) {
+    return net::parse_http_endpoint(url, error);
+}
 
 // POST target of an Invoke: <base>/2015-03-31/functions/<function ARN, URL-encoded>/invocations.
 std::string invoke_target(const LambdaEndpoint& endpoint, std::string_view function_arn);

@@ -12,6 +12,7 @@
 #include "auth/sigv4_verifier.hpp"
 #include "bus/local_bus.hpp"
 #include "bus/redis_bus.hpp"
+#include "chatlog/chat_log_delivery.hpp"
 #include "chatlog/chat_logger.hpp"
 #include "control/api_router.hpp"
 #include "control/console_site.hpp"
@@ -75,6 +76,7 @@ struct ParleyServer::Parts {
     // After `loops`: destroyed first, while the loops' io_contexts still exist.
     std::unique_ptr<messaging::LambdaMessageReviewer> reviewer;
     std::unique_ptr<chatlog::ChatLogger> chat_logger;
+    std::unique_ptr<chatlog::ChatLogDelivery> chat_log_delivery;  // with a --*-endpoint only
     asio::io_context accept_ctx{1};
     std::shared_ptr<control::HttpListener> api_listener;
     std::shared_ptr<messaging::ChatListener> chat_listener;
@@ -100,6 +102,14 @@ auth::Credentials lambda_credentials(const auth::Credentials& api) {
     if (id && *id && secret && *secret) return {id, secret};
     return api;
 }
+// Chat log destinations (issue 14): any upload left in the spool (directories stay behind).
+bool spool_holds_files(const std::filesystem::path& spool) {
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(spool, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file(ec)) return true;
+    return false;
+}
 }  // namespace
 
 void ParleyServer::start() {
@@ -119,8 +129,37 @@ void ParleyServer::start() {
     p.sealer = std::make_unique<token::TokenSealer>(p.keys);
     p.replay_guard.persist_to(config_.data_dir / "used-tokens", model::now_millis());
 
-    p.chat_logger = std::make_unique<chatlog::ChatLogger>(
-        chatlog::ChatLogSettings{.directory = config_.chatlog_dir});
+    chatlog::ChatLogSettings chat_log_settings;
+    chat_log_settings.directory = config_.chatlog_dir;
+    chat_log_settings.s3_batch_interval = std::chrono::seconds(config_.chatlog_s3_batch_seconds);
+    // --- Chat log destinations (issue 14): uploads through a spool under the chat log dir.
+    if (config_.delivers_chat_logs()) {
+        auto log_credentials = chatlog::chat_log_credentials_from_environment();
+        if (!log_credentials)
+            throw std::invalid_argument(
+                "--s3-endpoint, --logs-endpoint and --firehose-endpoint need "
+                "PARLEY_LOG_ACCESS_KEY_ID and PARLEY_LOG_SECRET_ACCESS_KEY");
+        p.chat_log_delivery = std::make_unique<chatlog::ChatLogDelivery>(
+            chatlog::ChatLogDeliverySettings{.s3_endpoint = config_.s3_endpoint,
+                                             .logs_endpoint = config_.logs_endpoint,
+                                             .firehose_endpoint = config_.firehose_endpoint,
+                                             .region = config_.chatlog_region,
+                                             .fallback_region = config_.region,
+                                             .s3_addressing = config_.s3_addressing,
+                                             .ca_file = config_.chatlog_ca_file,
+                                             .spool_max_bytes = config_.chatlog_spool_max_bytes,
+                                             .spool_directory = config_.chatlog_dir / "spool",
+                                             .credentials = *log_credentials});
+        p.chat_log_delivery->configure(chat_log_settings);
+        p.chat_log_delivery->start();
+    } else if (spool_holds_files(config_.chatlog_dir / "spool")) {
+        spdlog::warn(
+            "{} holds chat log uploads from an earlier run but no --s3-endpoint, "
+            "--logs-endpoint or --firehose-endpoint is set: they are kept, not sent",
+            (config_.chatlog_dir / "spool").string());
+    }
+    // --- end chat log destinations
+    p.chat_logger = std::make_unique<chatlog::ChatLogger>(std::move(chat_log_settings));
     p.chat_logger->load(p.store->list_logging_configurations());
     p.chat_logger->start();
     if (p.sync) {
@@ -157,7 +196,9 @@ void ParleyServer::start() {
     p.router = std::make_unique<control::ApiRouter>(*p.control, *p.verifier);
     p.router->set_metrics_source([&p] {
         return control::request_metrics().render() + p.edge_metrics.render() +
-               p.chat_logger->render_metrics() + (p.bus ? p.bus->render_metrics() : "");
+               p.chat_logger->render_metrics() +
+               (p.chat_log_delivery ? p.chat_log_delivery->render_metrics() : "") +
+               (p.bus ? p.bus->render_metrics() : "");
     });
 
     unsigned threads =
@@ -248,6 +289,9 @@ void ParleyServer::start() {
             "listening on every address of this machine; clients elsewhere use its name "
             "or address");
     spdlog::info("chat logs under {}", config_.chatlog_dir.string());
+    if (p.chat_log_delivery)
+        spdlog::info("chat logs delivered to {} (spool {})", p.chat_log_delivery->describe(),
+                     (config_.chatlog_dir / "spool").string());
     if (config_.lambda_endpoint.empty())
         spdlog::info(
             "no --lambda-endpoint: rooms with a message review handler get its fallbackResult");
@@ -434,6 +478,8 @@ void ParleyServer::stop() {
     // After the loops have stopped nothing publishes any more: everything, including deliveries
     // that raced the shutdown, is written (and fsync'd) now.
     if (p.chat_logger) p.chat_logger->stop();
+    // Then the uploaders: a request in flight completes, the spool keeps everything else.
+    if (p.chat_log_delivery) p.chat_log_delivery->stop();
     // Teardown order: first what holds sockets and timers of the loops (the reviewer's idle
     // connections, the hub's sessions and tick timers), then the loops themselves, whose pending
     // handlers still own sessions; those sessions count themselves out of edge_metrics, which

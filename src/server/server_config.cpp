@@ -135,6 +135,41 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
                    "cloudwatch/<log group>/aws/IVSChatLogs/1.0/room_<id>.log, "
                    "firehose/<stream>.log; names are percent-encoded into one directory level "
                    "(log group /a/b -> %2Fa%2Fb)");
+    // --- Chat log destinations (issue 14) ---
+    app.add_option("--s3-endpoint", out.s3_endpoint,
+                   "Upload S3 chat log objects with PutObject to this S3-compatible endpoint "
+                   "(http[s]://HOST[:PORT], e.g. MinIO, Ceph, Garage) or to AWS S3 (aws: "
+                   "https://s3.<region>.amazonaws.com). Objects are spooled under "
+                   "<chatlog-dir>/spool first and removed after a 2xx. Credentials: "
+                   "PARLEY_LOG_ACCESS_KEY_ID / PARLEY_LOG_SECRET_ACCESS_KEY. http:// only for a "
+                   "loopback host. Unset: the local files under --chatlog-dir");
+    app.add_option("--logs-endpoint", out.logs_endpoint,
+                   "Send CloudWatch Logs records with PutLogEvents (CreateLogStream when missing) "
+                   "to this endpoint URL, or to AWS (aws: https://logs.<region>.amazonaws.com). "
+                   "Unset: the local files");
+    app.add_option("--firehose-endpoint", out.firehose_endpoint,
+                   "Send Firehose records with PutRecordBatch to this endpoint URL, or to AWS "
+                   "(aws: https://firehose.<region>.amazonaws.com). Unset: the local files");
+    app.add_option("--chatlog-region", out.chatlog_region,
+                   "SigV4 signing region of the chat log endpoints (and of aws endpoints). "
+                   "Default: the region in an *.amazonaws.com endpoint host, else --region");
+    app.add_option("--s3-addressing", out.s3_addressing,
+                   "S3 request style: auto (virtual-hosted for aws, path-style for a URL), path "
+                   "(HOST/bucket/key) or virtual (bucket.HOST/key)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"auto", "path", "virtual"}));
+    app.add_option("--chatlog-ca-file", out.chatlog_ca_file,
+                   "PEM file of extra CA certificates trusted for https chat log endpoints");
+    app.add_option("--chatlog-spool-max-bytes", out.chatlog_spool_max_bytes,
+                   "Most bytes of chat logs spooled for upload; beyond it the oldest entries are "
+                   "dropped (parley_chatlog_destination_dropped_total)")
+        ->capture_default_str()
+        ->check(CLI::Range(std::uint64_t{64} * 1024, std::uint64_t{1} << 50));
+    app.add_option("--chatlog-s3-batch-seconds", out.chatlog_s3_batch_seconds,
+                   "How long an S3 log object collects records before it is written (or 1 MiB)")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 3600u));
+    // --- end chat log destinations ---
     app.add_option("--store", out.store,
                    "Where control-plane state lives: sqlite (a database under --data-dir) or "
                    "postgresql://user[:password]@host[:port]/database, shared by every node of a "

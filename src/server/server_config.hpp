@@ -1,6 +1,7 @@
 #pragma once
 // Everything parleyd can be told on its command line (or in a config file).
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -31,6 +32,19 @@ struct ServerConfig {
     std::string lambda_endpoint;        // message review handler: Lambda Invoke API base URL
     std::string lambda_ca_file;         // extra trusted CAs (PEM) for an https lambda_endpoint
     std::filesystem::path chatlog_dir;  // default <data-dir>/chatlogs
+    // --- Chat log destinations (issue 14): empty endpoint = the local files under chatlog_dir.
+    std::string s3_endpoint;        // URL or "aws"
+    std::string logs_endpoint;      // CloudWatch Logs: URL or "aws"
+    std::string firehose_endpoint;  // URL or "aws"
+    std::string chatlog_region;     // SigV4 region; "" = from an amazonaws.com host, else region
+    std::string s3_addressing = "auto";  // auto | path | virtual
+    std::string chatlog_ca_file;         // extra trusted CAs (PEM) for https destinations
+    std::uint64_t chatlog_spool_max_bytes = 1ULL << 30;
+    unsigned chatlog_s3_batch_seconds = 30;
+    bool delivers_chat_logs() const {
+        return !s3_endpoint.empty() || !logs_endpoint.empty() || !firehose_endpoint.empty();
+    }
+    // --- end chat log destinations
     std::string log_level = "info";
     // "sqlite" (the database under data_dir) or postgresql://user[:password]@host[:port]/db.
     std::string store = "sqlite";

@@ -1,4 +1,4 @@
-#include "messaging/lambda_tls_context.hpp"
+#include "net/tls_client_context.hpp"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-namespace parley::messaging {
+namespace parley::net {
 
 namespace ssl = boost::asio::ssl;
 
@@ -25,7 +25,9 @@ std::string openssl_reason() {
 }
 }  // namespace
 
-std::shared_ptr<ssl::context> make_lambda_tls_context(const std::string& ca_file) {
+std::shared_ptr<ssl::context> make_tls_client_context(const std::string& ca_file,
+                                                      std::string_view option) {
+    const std::string flag(option);
     auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
     SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
     ctx->set_options(ssl::context::default_workarounds | ssl::context::no_compression);
@@ -33,23 +35,23 @@ std::shared_ptr<ssl::context> make_lambda_tls_context(const std::string& ca_file
     boost::system::error_code ec;
     // Loads the system bundle (Debian: /usr/lib/ssl/cert.pem -> ca-certificates.crt) into memory
     // now, so handshakes on the event loops find trusted roots without reading files. A host
-    // without a trust store still works with --lambda-ca-file, so a failure is not fatal.
+    // without a trust store still works with an extra CA file, so a failure is not fatal.
     ctx->set_default_verify_paths(ec);
     ERR_clear_error();
     if (ca_file.empty()) return ctx;
     // OpenSSL says only "system lib" for a missing file: name the problem first.
     std::error_code fs_error;
     if (std::filesystem::is_directory(ca_file, fs_error))
-        throw std::invalid_argument("--lambda-ca-file " + ca_file + ": is a directory");
+        throw std::invalid_argument(flag + " " + ca_file + ": is a directory");
     if (std::FILE* f = std::fopen(ca_file.c_str(), "r"))
         std::fclose(f);
     else
-        throw std::invalid_argument("--lambda-ca-file " + ca_file +
+        throw std::invalid_argument(flag + " " + ca_file +
                                     ": cannot read: " + std::strerror(errno));
     if (SSL_CTX_load_verify_locations(ctx->native_handle(), ca_file.c_str(), nullptr) != 1)
-        throw std::invalid_argument("--lambda-ca-file " + ca_file +
+        throw std::invalid_argument(flag + " " + ca_file +
                                     ": cannot load PEM certificates: " + openssl_reason());
     return ctx;
 }
 
-}  // namespace parley::messaging
+}  // namespace parley::net

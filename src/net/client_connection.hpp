@@ -1,6 +1,7 @@
 #pragma once
-// One HTTP/1.1 connection to the Lambda endpoint, owned by one event loop: plain TCP for
-// http://, TLS over TCP for https:// (SNI, certificate chain and host name verified).
+// One HTTP/1.1 connection to an HTTP service (the Lambda endpoint, chat log destinations), owned by
+// one event loop: plain TCP for http://, TLS over TCP for https:// (SNI, certificate chain and host
+// name verified).
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -11,15 +12,15 @@
 #include <string>
 #include <variant>
 
-namespace parley::messaging {
+namespace parley::net {
 
-class LambdaConnection {
+class ClientConnection {
   public:
     using PlainStream = boost::beast::tcp_stream;
     using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
     // tls null: plain TCP. The context is shared by every connection of the client.
-    LambdaConnection(const boost::asio::any_io_executor& ex,
+    ClientConnection(const boost::asio::any_io_executor& ex,
                      std::shared_ptr<boost::asio::ssl::context> tls);
 
     bool uses_tls() const { return stream_.index() == 1; }
@@ -53,4 +54,4 @@ class LambdaConnection {
     std::shared_ptr<boost::asio::ssl::context> tls_;  // keeps SSL_CTX settings alive
 };
 
-}  // namespace parley::messaging
+}  // namespace parley::net

@@ -1,4 +1,4 @@
-#include "messaging/lambda_connection.hpp"
+#include "net/client_connection.hpp"
 
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
@@ -6,32 +6,32 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 
-namespace parley::messaging {
+namespace parley::net {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
 namespace {
-std::variant<LambdaConnection::PlainStream, LambdaConnection::TlsStream> make_stream(
+std::variant<ClientConnection::PlainStream, ClientConnection::TlsStream> make_stream(
     const asio::any_io_executor& ex, asio::ssl::context* tls) {
     if (tls)
-        return std::variant<LambdaConnection::PlainStream, LambdaConnection::TlsStream>(
+        return std::variant<ClientConnection::PlainStream, ClientConnection::TlsStream>(
             std::in_place_index<1>, ex, *tls);
-    return std::variant<LambdaConnection::PlainStream, LambdaConnection::TlsStream>(
+    return std::variant<ClientConnection::PlainStream, ClientConnection::TlsStream>(
         std::in_place_index<0>, ex);
 }
 }  // namespace
 
-LambdaConnection::LambdaConnection(const asio::any_io_executor& ex,
+ClientConnection::ClientConnection(const asio::any_io_executor& ex,
                                    std::shared_ptr<asio::ssl::context> tls)
     : stream_(make_stream(ex, tls.get())), tls_(std::move(tls)) {}
 
-tcp::socket& LambdaConnection::socket() {
+tcp::socket& ClientConnection::socket() {
     return visit([](auto& s) -> tcp::socket& { return beast::get_lowest_layer(s).socket(); });
 }
 
-void LambdaConnection::async_handshake(const std::string& host,
+void ClientConnection::async_handshake(const std::string& host,
                                        std::function<void(const boost::system::error_code&)> done) {
     auto& s = std::get<TlsStream>(stream_);
     SSL* ssl = s.native_handle();
@@ -50,7 +50,7 @@ void LambdaConnection::async_handshake(const std::string& host,
     s.async_handshake(asio::ssl::stream_base::client, std::move(done));
 }
 
-std::string LambdaConnection::verify_problem() {
+std::string ClientConnection::verify_problem() {
     auto* s = std::get_if<TlsStream>(&stream_);
     if (!s) return "";
     long result = SSL_get_verify_result(s->native_handle());
@@ -58,12 +58,12 @@ std::string LambdaConnection::verify_problem() {
     return X509_verify_cert_error_string(result);
 }
 
-bool LambdaConnection::has_unread_input() {
+bool ClientConnection::has_unread_input() {
     auto* s = std::get_if<TlsStream>(&stream_);
     return s && SSL_pending(s->native_handle()) > 0;
 }
 
-bool LambdaConnection::idle_and_open() {
+bool ClientConnection::idle_and_open() {
     auto& s = socket();
     if (!s.is_open()) return false;
     boost::system::error_code ec;
@@ -77,7 +77,7 @@ bool LambdaConnection::idle_and_open() {
     return !ec;
 }
 
-void LambdaConnection::close() {
+void ClientConnection::close() {
     // No TLS close_notify: it would need another round trip, and HTTP framing already tells
     // the server where the last request ended.
     boost::system::error_code ignored;
@@ -85,4 +85,4 @@ void LambdaConnection::close() {
     if (s.is_open()) s.close(ignored);
 }
 
-}  // namespace parley::messaging
+}  // namespace parley::net
