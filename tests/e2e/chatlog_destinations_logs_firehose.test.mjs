@@ -51,12 +51,13 @@ test('CloudWatch Logs and Firehose receive every record once, signed and within 
   });
   const services = await startLogServices({ credentials: LOG_CREDENTIALS, region: 'eu-west-1', logGroups: [LOG_GROUP], deliveryStreams: [STREAM] });
   open.push(() => services.stop());
-  const parley = await startParley({
+  const options = {
     dataDir,
     args: ['--logs-endpoint', services.url, '--firehose-endpoint', services.url, '--chatlog-region', 'eu-west-1'],
     env: { PARLEY_LOG_ACCESS_KEY_ID: LOG_CREDENTIALS.accessKeyId, PARLEY_LOG_SECRET_ACCESS_KEY: LOG_CREDENTIALS.secretAccessKey },
-  });
-  open.push(() => parley.stop());
+  };
+  let parley = await startParley(options);
+  open.push(() => parley.stop({ keepData: true }));
   const api = parley.client();
   const cw = await api.send(new CreateLoggingConfigurationCommand({ name: 'cw', destinationConfiguration: { cloudWatchLogs: { logGroupName: LOG_GROUP } } }));
   const fh = await api.send(new CreateLoggingConfigurationCommand({ name: 'fh', destinationConfiguration: { firehose: { deliveryStreamName: STREAM } } }));
@@ -142,6 +143,20 @@ test('CloudWatch Logs and Firehose receive every record once, signed and within 
   assert.ok(Math.max(...batchSizes) <= 500);
   t.diagnostic(`PutRecordBatch calls: ${batchSizes.length}, largest ${Math.max(...batchSizes)} records`);
   check('after the burst', false);
+
+  // ---- 5. parleyd stops cleanly with uploads spooled; the next run sends them, once
+  await services.stop();
+  await send(2, 'restart');
+  await waitFor(async () => (await destinationMetric(parley, 'parley_chatlog_destination_queued_records', 'firehose', STREAM)) === 2, 10000, 'spooled before the stop');
+  alice.disconnect();
+  raw.close();
+  assert.equal((await parley.stop({ keepData: true })).code, 0);
+  assert.ok(spoolFiles(dataDir).length >= 2, 'the spool survives the stop');
+  await services.restart();
+  parley = await startParley(options);
+  await waitFor(async () => (await uploaded()).join() === '2,2', 20000, 'resumed after the restart');
+  check('after the restart', false);
+  assert.deepEqual(spoolFiles(dataDir), []);
 });
 
 test('a delivery setting that cannot work stops the start with a reason', async () => {
