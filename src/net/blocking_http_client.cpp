@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 #include <functional>
 
+#include "net/http_endpoint.hpp"
 #include "net/tls_client_context.hpp"
 
 namespace parley::net {
@@ -97,7 +98,7 @@ HttpResponse BlockingHttpClient::attempt(const HttpTarget& target,
         exchange();
     } else {
         resolver.async_resolve(
-            target.host, target.port,
+            resolvable_name(target.host), target.port,
             [&](boost::system::error_code ec, tcp::resolver::results_type results) {
                 if (ec) return fail("resolve " + target.host, ec);
                 asio::async_connect(

@@ -65,10 +65,15 @@ std::optional<HttpEndpoint> parse_http_endpoint(std::string_view url, std::strin
 }
 
 bool is_loopback_host(std::string_view host) {
-    if (host == "localhost") return true;
+    if (host == "localhost" || host.ends_with(".localhost")) return true;
     boost::system::error_code ec;
     auto address = boost::asio::ip::make_address(std::string(host), ec);
     return !ec && address.is_loopback();
+}
+
+std::string resolvable_name(std::string_view host) {
+    if (host.ends_with(".localhost")) return "localhost";
+    return std::string(host);
 }
 
 }  // namespace parley::net

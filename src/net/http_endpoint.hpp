@@ -17,7 +17,13 @@ struct HttpEndpoint {
 // Parses http[s]://host[:port][/base-path]. nullopt, with `error` set, for anything else.
 std::optional<HttpEndpoint> parse_http_endpoint(std::string_view url, std::string& error);
 
-// 127.0.0.0/8, ::1 or "localhost": where plain http:// cannot be read or altered on the way.
+// 127.0.0.0/8, ::1, "localhost" or a name under it (RFC 6761: always loopback; see
+// resolvable_name): where plain http:// cannot be read or altered on the way.
 bool is_loopback_host(std::string_view host);
+
+// The name to resolve for `host`: names under .localhost become "localhost" (RFC 6761 says they
+// are loopback; curl and browsers resolve them so, glibc does not), so virtual-hosted S3 buckets
+// (<bucket>.s3.localhost) work against a local server without DNS entries.
+std::string resolvable_name(std::string_view host);
 
 }  // namespace parley::net

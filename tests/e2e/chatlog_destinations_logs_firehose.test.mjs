@@ -5,7 +5,8 @@
 // and the endpoint down and back: everything arrives, nothing twice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, readdirSync, existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -50,12 +51,13 @@ test('CloudWatch Logs and Firehose receive every record once, signed and within 
   });
   const services = await startLogServices({ credentials: LOG_CREDENTIALS, region: 'eu-west-1', logGroups: [LOG_GROUP], deliveryStreams: [STREAM] });
   open.push(() => services.stop());
-  const parley = await startParley({
+  const options = {
     dataDir,
     args: ['--logs-endpoint', services.url, '--firehose-endpoint', services.url, '--chatlog-region', 'eu-west-1'],
     env: { PARLEY_LOG_ACCESS_KEY_ID: LOG_CREDENTIALS.accessKeyId, PARLEY_LOG_SECRET_ACCESS_KEY: LOG_CREDENTIALS.secretAccessKey },
-  });
-  open.push(() => parley.stop());
+  };
+  let parley = await startParley(options);
+  open.push(() => parley.stop({ keepData: true }));
   const api = parley.client();
   const cw = await api.send(new CreateLoggingConfigurationCommand({ name: 'cw', destinationConfiguration: { cloudWatchLogs: { logGroupName: LOG_GROUP } } }));
   const fh = await api.send(new CreateLoggingConfigurationCommand({ name: 'fh', destinationConfiguration: { firehose: { deliveryStreamName: STREAM } } }));
@@ -141,6 +143,20 @@ test('CloudWatch Logs and Firehose receive every record once, signed and within 
   assert.ok(Math.max(...batchSizes) <= 500);
   t.diagnostic(`PutRecordBatch calls: ${batchSizes.length}, largest ${Math.max(...batchSizes)} records`);
   check('after the burst', false);
+
+  // ---- 5. parleyd stops cleanly with uploads spooled; the next run sends them, once
+  await services.stop();
+  await send(2, 'restart');
+  await waitFor(async () => (await destinationMetric(parley, 'parley_chatlog_destination_queued_records', 'firehose', STREAM)) === 2, 10000, 'spooled before the stop');
+  alice.disconnect();
+  raw.close();
+  assert.equal((await parley.stop({ keepData: true })).code, 0);
+  assert.ok(spoolFiles(dataDir).length >= 2, 'the spool survives the stop');
+  await services.restart();
+  parley = await startParley(options);
+  await waitFor(async () => (await uploaded()).join() === '2,2', 20000, 'resumed after the restart');
+  check('after the restart', false);
+  assert.deepEqual(spoolFiles(dataDir), []);
 });
 
 test('a delivery setting that cannot work stops the start with a reason', async () => {
@@ -155,4 +171,38 @@ test('a delivery setting that cannot work stops the start with a reason', async 
       return true;
     });
   }
+});
+
+test('https endpoints: a certificate from --chatlog-ca-file is trusted, an unknown one is refused', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-logtls-'));
+  const keyPath = join(dir, 'key.pem');
+  const certPath = join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-days', '1',
+    '-keyout', keyPath, '-out', certPath], { stdio: 'pipe' });
+  const services = await startLogServices({ credentials: LOG_CREDENTIALS, deliveryStreams: [STREAM], tls: { key: readFileSync(keyPath), cert: readFileSync(certPath) } });
+  const running = [];
+  t.after(async () => {
+    for (const p of running) await p.stop();
+    await services.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const env = { PARLEY_LOG_ACCESS_KEY_ID: LOG_CREDENTIALS.accessKeyId, PARLEY_LOG_SECRET_ACCESS_KEY: LOG_CREDENTIALS.secretAccessKey };
+  const run = async (extra) => {
+    const parley = await startParley({ args: ['--firehose-endpoint', services.url, ...extra], env });
+    running.push(parley);
+    const api = parley.client();
+    const fh = await api.send(new CreateLoggingConfigurationCommand({ name: 'fh', destinationConfiguration: { firehose: { deliveryStreamName: STREAM } } }));
+    const room = await api.send(new CreateRoomCommand({ name: 'tls', loggingConfigurationIdentifiers: [fh.arn] }));
+    await api.send(new SendEventCommand({ roomIdentifier: room.arn, eventName: 'app:tls' }));
+    return parley;
+  };
+  const untrusted = await run([]);
+  await waitFor(async () => (await destinationMetric(untrusted, 'parley_chatlog_destination_failed_total', 'firehose', STREAM)) >= 1, 10000, 'refused certificate');
+  assert.equal(services.state.streams.get(STREAM).length, 0, 'nothing sent to an unverified server');
+  await waitFor(() => /certificate verify failed|self.signed/i.test(untrusted.log), 5000, 'the log says why');
+  const trusted = await run(['--chatlog-ca-file', certPath]);
+  await waitFor(async () => (await destinationMetric(trusted, 'parley_chatlog_destination_uploaded_total', 'firehose', STREAM)) === 1, 10000, 'uploaded over https');
+  assert.equal(services.state.streams.get(STREAM).length, 1);
+  assert.deepEqual(services.state.violations, []);
 });

@@ -173,3 +173,35 @@ test('S3 log objects reach an S3-compatible server byte for byte, through an out
   assert.deepEqual(spoolFiles(dataDir), []);
   assert.equal(frames.length, 8);
 });
+
+test('virtual-hosted-style PutObject: <bucket>.s3.localhost (RFC 6761 names resolve to loopback)', async (t) => {
+  const s3Dir = mkdtempSync(join(tmpdir(), 'parley-s3rver-vh-'));
+  const s3Port = await freePort();
+  const s3 = await startS3({ port: s3Port, directory: s3Dir, buckets: [BUCKET], credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, serviceEndpoint: 'localhost' });
+  const parley = await startParley({
+    args: ['--s3-endpoint', `http://s3.localhost:${s3Port}`, '--s3-addressing', 'virtual', '--chatlog-s3-batch-seconds', '1'],
+    env: { PARLEY_LOG_ACCESS_KEY_ID: 'S3RVER', PARLEY_LOG_SECRET_ACCESS_KEY: 'S3RVER' },
+  });
+  t.after(async () => {
+    await parley.stop();
+    await s3.stop();
+    rmSync(s3Dir, { recursive: true, force: true });
+  });
+  const api = parley.client();
+  const lc = await api.send(new CreateLoggingConfigurationCommand({ name: 's3', destinationConfiguration: { s3: { bucketName: BUCKET } } }));
+  const room = await api.send(new CreateRoomCommand({ name: 'vh', loggingConfigurationIdentifiers: [lc.arn] }));
+  const frames = [];
+  const raw = await rawListener(parley, api, room.arn, frames);
+  const alice = await sdkUser(parley, api, room.arn, 'alice');
+  t.after(() => { alice.disconnect(); raw.close(); });
+  await alice.sendMessage(new SendMessageRequest('virtual host'));
+  await waitFor(() => frames.length === 1, 5000, 'frame');
+  await waitFor(async () => (await destinationMetric(parley, 'parley_chatlog_destination_uploaded_total')) === 1, 10000, 'uploaded');
+  assert.deepEqual(s3.state.violations, []);
+  assert.equal(s3.state.puts.length, 1);
+  assert.equal(s3.state.puts[0].headers.host, `${BUCKET}.s3.localhost:${s3Port}`);
+  assert.match(s3.state.puts[0].url, new RegExp(`^/AWSLogs/${ACCOUNT}/IVSChatLogs/1\\.0/${REGION}/room_${room.id}/`));
+  const objects = await bucketObjects(`http://127.0.0.1:${s3Port}`);
+  assert.equal(objects.length, 1);
+  assert.equal(objects[0].text, `${expectedLine(frames[0])}\n`);
+});

@@ -242,6 +242,13 @@ TEST(DeliveryEndpoint, AwsByNameAndRegions) {
                                            "", "us-east-1", "auto", error));
     EXPECT_NE(error.find("loopback"), std::string::npos);
     EXPECT_FALSE(resolve_delivery_endpoint(DestinationType::S3, "ftp://x", "", "r", "auto", error));
+    // Names under .localhost are loopback (RFC 6761) and resolved as localhost.
+    EXPECT_TRUE(resolve_delivery_endpoint(DestinationType::S3, "http://s3.localhost:9000", "", "r",
+                                          "virtual", error));
+    EXPECT_FALSE(resolve_delivery_endpoint(DestinationType::S3, "http://s3.localhost.example.com",
+                                           "", "r", "virtual", error));
+    EXPECT_EQ(net::resolvable_name("bucket.s3.localhost"), "localhost");
+    EXPECT_EQ(net::resolvable_name("s3.example.com"), "s3.example.com");
 }
 
 // ---- signed requests --------------------------------------------------------------------------

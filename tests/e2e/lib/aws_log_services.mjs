@@ -12,6 +12,7 @@
 //     failRecords makes the next batch report those record indexes failed (FailedPutCount).
 // A request that breaks a rule gets a 400 and is recorded in `violations`.
 import http from 'node:http';
+import https from 'node:https';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
 
@@ -45,7 +46,8 @@ async function checkSignature(req, body, credentials, service, region) {
 
 const onlyKeys = (o, allowed) => Object.keys(o).every((k) => allowed.includes(k));
 
-export async function startLogServices({ credentials, region = 'us-east-1', logGroups = [], deliveryStreams = [], port = 0 } = {}) {
+// tls: { key, cert } serves https instead of http.
+export async function startLogServices({ credentials, region = 'us-east-1', logGroups = [], deliveryStreams = [], port = 0, tls = null } = {}) {
   const state = {
     requests: [],          // { target, body } of every well-formed request
     violations: [],        // what broke a documented rule
@@ -148,7 +150,7 @@ export async function startLogServices({ credentials, region = 'us-east-1', logG
 
   let server;
   const listen = (p) => new Promise((resolve, reject) => {
-    server = http.createServer((req, res) => {
+    const onRequest = (req, res) => {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
       req.on('end', () => {
@@ -158,14 +160,15 @@ export async function startLogServices({ credentials, region = 'us-east-1', logG
           res.end();
         });
       });
-    });
+    };
+    server = tls ? https.createServer(tls, onRequest) : http.createServer(onRequest);
     server.once('error', reject);
     server.listen(p, '127.0.0.1', () => resolve(server.address().port));
   });
   const boundPort = await listen(port);
   return {
     state,
-    url: `http://127.0.0.1:${boundPort}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${boundPort}`,
     async stop() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

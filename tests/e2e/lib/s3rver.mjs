@@ -37,9 +37,10 @@ async function signatureProblem(req, body, credentials, region) {
   return null;
 }
 
-export async function startS3({ port, directory, buckets, credentials, region = 'us-east-1' }) {
+// serviceEndpoint: s3rver takes Host <bucket>.s3.<serviceEndpoint> as a virtual-hosted request.
+export async function startS3({ port, directory, buckets, credentials, region = 'us-east-1', serviceEndpoint = 'amazonaws.com' }) {
   const innerPort = await freePort();
-  const inner = new S3rver({ address: '127.0.0.1', port: innerPort, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
+  const inner = new S3rver({ address: '127.0.0.1', port: innerPort, silent: true, serviceEndpoint, directory, configureBuckets: buckets.map((name) => ({ name })) });
   await inner.run();
   const state = { violations: [], puts: [] };
   const front = http.createServer((req, res) => {
