@@ -39,6 +39,13 @@ struct ServerConfig {
     std::string master_key_file;
     // "local" (in process) or redis://[:password@]host[:port][/db], the cluster's chat bus.
     std::string bus = "local";
+    // ---- TLS (issue 11) ----
+    // PEM certificate chain and key. tls_* apply to both doors; the per-door ones override them.
+    std::string tls_cert, tls_key;
+    std::string chat_tls_cert, chat_tls_key;
+    std::string api_tls_cert, api_tls_key;
+    // "text" (human-readable lines) or "json" (one JSON object per line).
+    std::string log_format = "text";
     bool uses_postgresql() const { return store != "sqlite"; }
 };
 
