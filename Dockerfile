@@ -35,4 +35,4 @@ EXPOSE 8080 8081
 # Both doors on every address of the container; the published ports decide who reaches them.
 ENTRYPOINT ["/usr/bin/parleyd", "--config", "/etc/parley/parley.toml", "--data-dir", "/var/lib/parley", \
             "--api-listen", "0.0.0.0:8080", "--chat-listen", "0.0.0.0:8081"]
-HEALTHCHECK --interval=10s --timeout=3s CMD ["/bin/sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 || exit 1"]
+HEALTHCHECK --interval=10s --timeout=3s CMD ["/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"]

@@ -330,8 +330,16 @@ void ChatSession::on_readable(const boost::system::error_code& ec) {
         if (state_ == State::Closing) continue;  // draining until the peer closes
         consume(buf.data(), n);
         if (state_ == State::Closed) return;
-        // A TLS read returns one record (16 KiB at most): read on until OpenSSL would block.
-        if (!tls_ && n < buf.size()) break;
+        if (!tls_) {
+            if (n < buf.size()) break;
+            continue;
+        }
+        // A TLS read returns one record (16 KiB at most), so read on while bytes are waiting;
+        // but do not read until OpenSSL would block: that read allocates its 16 KiB buffer
+        // and an idle connection would keep it (SSL_MODE_RELEASE_BUFFERS frees it only once
+        // a record was consumed).
+        boost::system::error_code aec;
+        if (!tls_->has_buffered() && socket_.available(aec) == 0) break;
     }
     wait_readable();
 }

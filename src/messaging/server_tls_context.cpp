@@ -68,6 +68,9 @@ std::shared_ptr<ssl::context> ServerTlsContext::load() const {
     SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
                                  SSL_MODE_ENABLE_PARTIAL_WRITE);
     SSL_CTX_set_alpn_select_cb(native, select_http11, nullptr);
+    // No server-side session cache (it would keep up to 20,480 sessions in memory): resumption
+    // uses stateless tickets, which the client keeps.
+    SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
     ERR_clear_error();
     if (SSL_CTX_use_certificate_chain_file(native, cert_file_.c_str()) != 1)
         throw std::invalid_argument(

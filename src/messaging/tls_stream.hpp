@@ -36,6 +36,8 @@ class TlsStream {
     std::size_t write_some(const ConstBufferSequence& buffers, boost::system::error_code& ec);
     void handshake_step(boost::system::error_code& ec);
     bool wants_write() const { return wants_write_; }
+    // Bytes OpenSSL has read from the socket but not yet handed out (a partial record too).
+    bool has_buffered() const { return SSL_has_pending(ssl_.get()) == 1; }
     // Sends close_notify if the socket takes it now; never waits.
     void shutdown_now();
     // ALPN protocol chosen in the handshake ("" if none).

@@ -54,7 +54,10 @@ commands:
 
 options:
   --api URL                 control API (default http://127.0.0.1:8080)
-  --chat URL                chat WebSocket endpoint (default ws://127.0.0.1:8081)
+  --chat URL                chat WebSocket endpoint (default ws://127.0.0.1:8081); wss://
+                            for a server with TLS on the chat door
+  --ca FILE                 PEM CA certificates trusted for a wss:// --chat (default: the
+                            system's trust store)
   --region NAME             SigV4 region (default us-east-1)
   --credentials-file PATH   AWS shared-credentials file (default: PARLEY_ACCESS_KEY_ID /
                             PARLEY_SECRET_ACCESS_KEY from the environment)
@@ -117,6 +120,8 @@ ParsedOptions parse_options(int argc, char** argv) {
             o.api = value;
         } else if (name == "--chat") {
             o.chat = value;
+        } else if (name == "--ca") {
+            o.ca_file = value;
         } else if (name == "--region") {
             o.region = value;
         } else if (name == "--credentials-file") {

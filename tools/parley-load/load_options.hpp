@@ -28,6 +28,7 @@ struct LoadOptions {
     std::size_t concurrency = 64;  // handshakes / token requests in flight during setup
     bool presigned = false;        // tokens: replay one signed request, as wrk does
     std::string out;               // wrk-script: where to write the Lua script
+    std::string ca_file;           // --ca: PEM CA certificates trusted for a wss:// --chat
 };
 
 struct ParsedOptions {
