@@ -41,6 +41,12 @@ globalThis.WebSocket = TrustingWebSocket;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Against a sanitizer build (PARLEYD=build-asan/parleyd) any finding fails the test.
+function assertNoSanitizerFindings(log) {
+  const findings = log.split('\n').filter((l) => /AddressSanitizer|LeakSanitizer|runtime error:/.test(l));
+  if (findings.length) throw new Error(`sanitizer findings in parleyd:\n${log.slice(-8000)}`);
+}
+
 async function startTlsParley(extraArgs = []) {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-tls-data-'));
   const apiPort = await freePort();
@@ -83,6 +89,7 @@ async function startTlsParley(extraArgs = []) {
       child.kill('SIGTERM');
       const code = await exited;
       rmSync(dataDir, { recursive: true, force: true });
+      assertNoSanitizerFindings(log);
       return code;
     },
   };
@@ -237,6 +244,7 @@ test('a bad certificate or key at start-up: a clear error and a non-zero exit', 
     const { code, out } = await runParleyd(args);
     assert.notEqual(code, 0, out);
     assert.match(out, message);
+    assertNoSanitizerFindings(out);
   }
   const { code, out } = await runParleyd(['--tls-cert', join(dir, 'one.pem')]);
   assert.equal(code, 2);
