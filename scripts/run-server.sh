@@ -15,6 +15,12 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     --tls-cert) api_scheme=https chat_scheme=wss ;;
     --api-tls-cert) api_scheme=https ;;
     --chat-tls-cert) chat_scheme=wss ;;
+    --config)  # TLS keys in a config file count too (flags later on the line still win)
+      cfg=${args[$((i + 1))]}
+      grep -Eq '^[[:space:]]*tls-cert[[:space:]]*=' "$cfg" 2>/dev/null && api_scheme=https chat_scheme=wss
+      grep -Eq '^[[:space:]]*api-tls-cert[[:space:]]*=' "$cfg" 2>/dev/null && api_scheme=https
+      grep -Eq '^[[:space:]]*chat-tls-cert[[:space:]]*=' "$cfg" 2>/dev/null && chat_scheme=wss
+      ;;
   esac
 done
 

@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, copyFileSync, existsSync } from 'node:fs';
 import https from 'node:https';
 import tls from 'node:tls';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
 import WebSocket from 'ws';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { IvschatClient, CreateRoomCommand, CreateChatTokenCommand, ListRoomsCommand } from '@aws-sdk/client-ivschat';
@@ -263,5 +263,20 @@ test('per-door certificates: TLS on the chat door only', async (t) => {
   t.after(() => { child.kill('SIGTERM'); rmSync(dataDir, { recursive: true, force: true }); });
   await waitFor(async () => { try { return (await fetch(`http://127.0.0.1:${apiPort}/healthz`)).ok; } catch { return false; } }, 10000, 'plain API');
   assert.equal((await servedCommonName(chatPort)).cn, 'parley-two');
+
+  // parley-load speaks wss:// too (docs/performance.md (g)): every delivery arrives.
+  const load = process.env.PARLEY_LOAD || join(dirname(parleydPath), 'parley-load');
+  if (!existsSync(load)) return t.diagnostic(`no ${load}: the load tool part is skipped`);
+  const out = execFileSync(load, ['fanout', '--api', `http://127.0.0.1:${apiPort}`, '--chat', `wss://127.0.0.1:${chatPort}`,
+    '--ca', join(dir, 'ca.pem'), '--connections', '40', '--rate', '10', '--duration', '1'], {
+    env: { ...process.env, PARLEY_ACCESS_KEY_ID: credentials.accessKeyId, PARLEY_SECRET_ACCESS_KEY: credentials.secretAccessKey },
+    encoding: 'utf8', timeout: 60000,
+  });
+  assert.match(out, /opened 40 of 40 connections/, out);
+  const row = out.split('\n').find((l) => /^\| 10\.0 \|/.test(l));
+  assert.ok(row, out);
+  const cells = row.split('|').map((c) => c.trim()).filter((c) => c !== '');
+  assert.ok(Number(cells[5]) > 0, `deliveries/s in ${row}`);
+  assert.equal(cells[6], '0', `lost in ${row}`);
   await sleep(10);
 });
