@@ -20,12 +20,13 @@ APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config curl \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libsqlite3-dev libspdlog-dev libcli11-dev libgtest-dev zlib1g-dev \
   ca-certificates awscli wrk postgresql libpq-dev \
-  libhiredis-dev redis-server nginx-light
-# Only `make test` installs these: the browser the console's end-to-end test drives (headless,
-# through playwright-core). `make run` never needs them.
-TEST_APT_PACKAGES := chromium
+  libhiredis-dev redis-server nginx-light openssl
+# Only `make test` (and `make deb`) install these: the browser the console's end-to-end test
+# drives (headless, through playwright-core), and the Debian packaging and systemd tools the
+# package test uses. `make run` never needs them.
+TEST_APT_PACKAGES := chromium dpkg-dev systemd
 
-.PHONY: all deps apt-deps test-apt-deps node-deps npm-deps console-deps console configure build build-server run cluster test unit asan e2e clean format help
+.PHONY: all deps apt-deps test-apt-deps node-deps npm-deps console-deps console configure build build-server run cluster test unit asan e2e clean format help deb
 
 all: build
 
@@ -35,6 +36,7 @@ help:
 	@echo "make cluster  PostgreSQL, Redis, three parleyd nodes and nginx on this machine (docs/cluster.md)"
 	@echo "make build  build build/parleyd, build/console (the web console), build/parley-load and the unit tests"
 	@echo "make build-server  build only build/parleyd (what make run uses)"
+	@echo "make deb   build the Debian package (parleyd, systemd unit, /etc/parley/parley.toml)"
 	@echo "make format clang-format every C++ file"
 
 deps: apt-deps node-deps npm-deps console-deps
@@ -101,6 +103,11 @@ cluster: deps build
 
 test: test-apt-deps deps build
 	@scripts/run-tests.sh $(BUILD_DIR) $(ASAN_DIR)
+
+# Debian package (issue 11): build/parleyd_<version>_<arch>.deb, see docs/operations.md.
+deb: test-apt-deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target parleyd
+	cd $(BUILD_DIR) && cpack -G DEB
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -5,12 +5,22 @@ set -uo pipefail
 bin=$1; shift
 args=("$@")
 data_dir=parley-data api=127.0.0.1:8080 chat=127.0.0.1:8081 region=us-east-1
+api_scheme=http chat_scheme=ws  # https / wss with --tls-cert or the per-door flags
 for ((i = 0; i < ${#args[@]}; i++)); do
   case ${args[$i]} in
     --data-dir) data_dir=${args[$((i + 1))]} ;;
     --api-listen) api=${args[$((i + 1))]} ;;
     --chat-listen) chat=${args[$((i + 1))]} ;;
     --region) region=${args[$((i + 1))]} ;;
+    --tls-cert) api_scheme=https chat_scheme=wss ;;
+    --api-tls-cert) api_scheme=https ;;
+    --chat-tls-cert) chat_scheme=wss ;;
+    --config)  # TLS keys in a config file count too (flags later on the line still win)
+      cfg=${args[$((i + 1))]}
+      grep -Eq '^[[:space:]]*tls-cert[[:space:]]*=' "$cfg" 2>/dev/null && api_scheme=https chat_scheme=wss
+      grep -Eq '^[[:space:]]*api-tls-cert[[:space:]]*=' "$cfg" 2>/dev/null && api_scheme=https
+      grep -Eq '^[[:space:]]*chat-tls-cert[[:space:]]*=' "$cfg" 2>/dev/null && chat_scheme=wss
+      ;;
   esac
 done
 
@@ -26,8 +36,8 @@ client_url() {  # client_url SCHEME HOST:PORT
   [[ $host == *:* ]] && host="[$host]"
   echo "$1://$host:$port"
 }
-api_url=$(client_url http "$api")
-chat_url=$(client_url ws "$chat")
+api_url=$(client_url $api_scheme "$api")
+chat_url=$(client_url $chat_scheme "$chat")
 
 "$bin" "$@" &
 pid=$!
@@ -44,7 +54,7 @@ for _ in $(seq 1 600); do
   # A /healthz answer alone could come from another instance on that port: parleyd writes its
   # pid into the data dir's lock file only after it has bound both ports itself.
   if [ "$(cat "$data_dir/parley.lock" 2>/dev/null)" = "$pid" ] &&
-     curl -fs "$api_url/healthz" >/dev/null 2>&1; then
+     curl -fsk "$api_url/healthz" >/dev/null 2>&1; then
     ready=1; break
   fi
   sleep 0.1

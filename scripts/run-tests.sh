@@ -92,7 +92,8 @@ if [ -x "$asan/parleyd" ]; then
     tests/e2e/smoke.test.mjs tests/e2e/control_plane.test.mjs tests/e2e/messaging.test.mjs \
     tests/e2e/messaging_robustness.test.mjs tests/e2e/chat_logging.test.mjs \
     tests/e2e/edge_hardening.test.mjs \
-    tests/e2e/chatlog_destinations_s3.test.mjs tests/e2e/chatlog_destinations_logs_firehose.test.mjs
+    tests/e2e/chatlog_destinations_s3.test.mjs tests/e2e/chatlog_destinations_logs_firehose.test.mjs \
+    tests/e2e/tls.test.mjs
   # Parley Console in Chromium against the sanitizer build, with the console built beside the
   # release binary (the sanitizer build directory has none of its own).
   ASAN_OPTIONS=detect_leaks=1 PARLEY_CONSOLE_DIR="$PWD/$build/console" \

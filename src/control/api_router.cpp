@@ -4,6 +4,9 @@
 
 #include <openssl/rand.h>
 #include <array>
+#include <chrono>
+
+#include "control/access_log.hpp"
 
 #include "auth/canonical_request.hpp"
 #include "control/console_site.hpp"
@@ -133,6 +136,7 @@ ApiResponse ApiRouter::error_response(const ApiError& e) {
 }
 
 ApiResponse ApiRouter::handle(const auth::HttpRequestView& req, const PeerName& peer) {
+    const auto started = std::chrono::steady_clock::now();
     std::string request_id = new_request_id();
     // Route on exactly the path the signature covers (the verifier's view of the target): an
     // absolute-form target, dot segments or a fragment must not name another operation.
@@ -270,8 +274,14 @@ ApiResponse ApiRouter::handle(const auth::HttpRequestView& req, const PeerName& 
         spdlog::error("{} failed with an internal error: {}", op_name, e.what());
         resp = error_response(model::ApiError::internal("Internal error; see the server log"));
     }
-    resp.request_id = std::move(request_id);
     request_metrics().record(op_name, resp.status);
+    // Access log (issue 11): API operations only, not the probes and /metrics above.
+    log_api_access(
+        op_name, resp.status,
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count(),
+        request_id, peer);
+    resp.request_id = std::move(request_id);
     return resp;
 }
 

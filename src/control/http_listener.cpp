@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "control/http_session.hpp"
@@ -12,12 +13,13 @@ namespace asio = boost::asio;
 
 HttpListener::HttpListener(asio::io_context& accept_ctx, asio::ip::tcp::acceptor acceptor,
                            ExecutorSource next_executor, ApiRouter& router,
-                           std::size_t max_connections)
+                           std::size_t max_connections, messaging::ServerTlsContextPtr tls)
     : acceptor_(std::move(acceptor)),
       next_executor_(std::move(next_executor)),
       router_(router),
       retry_timer_(accept_ctx),
-      max_connections_(max_connections) {}
+      max_connections_(max_connections),
+      tls_(std::move(tls)) {}
 
 void HttpListener::start() {
     do_accept();
@@ -39,7 +41,15 @@ void HttpListener::do_accept() {
         self->do_accept();  // first: should what follows throw, the door stays open
         socket.set_option(asio::ip::tcp::no_delay(true), ec);
         bool over = self->open_->load(std::memory_order_relaxed) >= self->max_connections_;
-        std::make_shared<HttpSession>(std::move(socket), self->router_, self->open_, over)->run();
+        if (self->tls_) {
+            // The context current now; a later reload leaves this connection's alone.
+            auto tls = self->tls_->current();
+            std::make_shared<HttpsSession>(self->router_, self->open_, over, std::move(socket),
+                                           *tls)
+                ->run();
+            return;
+        }
+        std::make_shared<HttpSession>(self->router_, self->open_, over, std::move(socket))->run();
     });
 }
 

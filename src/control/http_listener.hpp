@@ -8,6 +8,7 @@
 
 #include "control/api_router.hpp"
 #include "control/http_session.hpp"
+#include "messaging/server_tls_context.hpp"
 
 namespace parley::control {
 
@@ -18,7 +19,7 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
     // reported at start-up before anything else happens.
     HttpListener(boost::asio::io_context& accept_ctx, boost::asio::ip::tcp::acceptor acceptor,
                  ExecutorSource next_executor, ApiRouter& router,
-                 std::size_t max_connections = 10000);
+                 std::size_t max_connections = 10000, messaging::ServerTlsContextPtr tls = nullptr);
     void start();
     void stop();
     boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
@@ -34,6 +35,7 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
     boost::asio::steady_timer retry_timer_;
     bool accept_failing_ = false;  // warn once per run of failures, not once per retry
     std::size_t max_connections_;
+    messaging::ServerTlsContextPtr tls_;  // https:// when set
     ConnectionCount open_ = std::make_shared<std::atomic<std::size_t>>(0);
 };
 

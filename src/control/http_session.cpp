@@ -5,6 +5,7 @@
 #include <array>
 
 #include <boost/asio/dispatch.hpp>
+#include <type_traits>
 
 #include "model/api_error.hpp"
 #include "model/clock_format.hpp"
@@ -32,22 +33,40 @@ constexpr std::size_t kMaxLingerBytes = 16 * 1024 * 1024;
 thread_local std::array<char, 16 * 1024> t_discard_buffer;
 }  // namespace
 
-HttpSession::HttpSession(asio::ip::tcp::socket&& socket, ApiRouter& router, ConnectionCount count,
-                         bool over_capacity)
-    : stream_(std::move(socket)),
-      router_(router),
-      count_(std::move(count)),
-      over_capacity_(over_capacity) {
-    count_->fetch_add(1, std::memory_order_relaxed);
-}
-
-HttpSession::~HttpSession() {
+template <class Stream>
+BasicHttpSession<Stream>::~BasicHttpSession() {
     count_->fetch_sub(1, std::memory_order_relaxed);
 }
 
-void HttpSession::run() {
+namespace {
+template <class Stream>
+constexpr bool kIsTls = !std::is_same_v<Stream, beast::tcp_stream>;
+}  // namespace
+
+template <class Stream>
+void BasicHttpSession<Stream>::run() {
+    if constexpr (kIsTls<Stream>) {
+        // The TLS handshake first, under the header deadline; then the session as over http://.
+        asio::dispatch(tcp().get_executor(), [self = shared_from_this()] {
+            self->tcp().expires_after(kHeaderTimeout);
+            self->stream_.async_handshake(
+                asio::ssl::stream_base::server, [self](beast::error_code ec) {
+                    if (ec) {
+                        spdlog::debug("API TLS handshake failed: {}", ec.message());
+                        return self->do_close();
+                    }
+                    self->start_session();
+                });
+        });
+    } else {
+        start_session();
+    }
+}
+
+template <class Stream>
+void BasicHttpSession<Stream>::start_session() {
     if (over_capacity_) {
-        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+        asio::dispatch(tcp().get_executor(), [self = shared_from_this()] {
             self->send(ApiRouter::error_response(
                            model::ApiError("ServiceUnavailableException", 503,
                                            "Too many connections to the API; try again later")),
@@ -55,17 +74,18 @@ void HttpSession::run() {
         });
         return;
     }
-    asio::dispatch(stream_.get_executor(),
-                   beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+    asio::dispatch(tcp().get_executor(),
+                   beast::bind_front_handler(&BasicHttpSession::do_read, shared_from_this()));
 }
 
-void HttpSession::do_read() {
+template <class Stream>
+void BasicHttpSession<Stream>::do_read() {
     parser_.emplace();
     parser_->body_limit(kMaxRequestBodyBytes);
     parser_->header_limit(kMaxRequestHeaderBytes);
     if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
     buffer_.shrink_to_fit();                       // frees it: idle connections stay small
-    stream_.expires_after(kIdleTimeout);
+    tcp().expires_after(kIdleTimeout);
     stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                                 self->buffer_.commit(n);
@@ -74,20 +94,24 @@ void HttpSession::do_read() {
                             });
 }
 
-void HttpSession::read_header() {
-    stream_.expires_after(kHeaderTimeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+template <class Stream>
+void BasicHttpSession<Stream>::read_header() {
+    tcp().expires_after(kHeaderTimeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&BasicHttpSession::on_header, shared_from_this()));
 }
 
-void HttpSession::on_header(beast::error_code ec, std::size_t bytes) {
+template <class Stream>
+void BasicHttpSession<Stream>::on_header(beast::error_code ec, std::size_t bytes) {
     if (ec) return on_read(ec, bytes);
-    stream_.expires_after(kIdleTimeout);
+    tcp().expires_after(kIdleTimeout);
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+                     beast::bind_front_handler(&BasicHttpSession::on_read, shared_from_this()));
 }
 
-void HttpSession::on_read(beast::error_code ec, std::size_t) {
+template <class Stream>
+void BasicHttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
     if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
         return do_close();
@@ -121,7 +145,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     send(router_.handle(view,
                         [this] {
                             boost::system::error_code ec;
-                            auto ep = stream_.socket().remote_endpoint(ec);
+                            auto ep = tcp().socket().remote_endpoint(ec);
                             if (ec) return std::string("-");
                             auto host = ep.address().to_string();
                             if (ep.address().is_v6()) host = "[" + host + "]";
@@ -130,7 +154,8 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
          req.keep_alive());
 }
 
-void HttpSession::send(ApiResponse&& api, bool keep_alive) {
+template <class Stream>
+void BasicHttpSession<Stream>::send(ApiResponse&& api, bool keep_alive) {
     response_ = {};
     response_.version(11);
     response_.result(api.status);
@@ -145,28 +170,32 @@ void HttpSession::send(ApiResponse&& api, bool keep_alive) {
     response_.prepare_payload();
     bool close = !keep_alive;
     // A fresh deadline for the write: the read's may be nearly spent.
-    stream_.expires_after(kIdleTimeout);
-    http::async_write(stream_, response_,
-                      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), close));
+    tcp().expires_after(kIdleTimeout);
+    http::async_write(
+        stream_, response_,
+        beast::bind_front_handler(&BasicHttpSession::on_write, shared_from_this(), close));
 }
 
-void HttpSession::on_write(bool close, beast::error_code ec, std::size_t) {
+template <class Stream>
+void BasicHttpSession<Stream>::on_write(bool close, beast::error_code ec, std::size_t) {
     if (ec) return do_close();
     if (close) return linger_close();
     do_read();
 }
 
-void HttpSession::do_close() {
+template <class Stream>
+void BasicHttpSession<Stream>::do_close() {
     beast::error_code ec;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
 }
 
 // Closing a socket that still has unread input (the rest of an oversized body) makes the kernel
 // send RST, which can destroy our 413/400 answer before the client reads it. So after the final
 // response, stop sending and discard input until the peer closes, for a bounded time and size.
-void HttpSession::linger_close() {
+template <class Stream>
+void BasicHttpSession<Stream>::linger_close() {
     do_close();
-    stream_.expires_after(kLingerTimeout);
+    tcp().expires_after(kLingerTimeout);
     // The answer is written: nothing of the request or response is needed any more.
     parser_.reset();
     buffer_.clear();
@@ -175,7 +204,8 @@ void HttpSession::linger_close() {
     discard_input();
 }
 
-void HttpSession::discard_input() {
+template <class Stream>
+void BasicHttpSession<Stream>::discard_input() {
     stream_.async_read_some(asio::buffer(t_discard_buffer),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                                 self->discarded_bytes_ += n;
@@ -184,5 +214,8 @@ void HttpSession::discard_input() {
                                 self->discard_input();
                             });
 }
+
+template class BasicHttpSession<beast::tcp_stream>;
+template class BasicHttpSession<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace parley::control

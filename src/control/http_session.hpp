@@ -5,6 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <memory>
 #include <optional>
 
@@ -22,15 +23,28 @@ inline constexpr std::size_t kMaxRequestHeaderBytes = 8 * 1024;
 // outlive the listener.
 using ConnectionCount = std::shared_ptr<std::atomic<std::size_t>>;
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+// Stream: boost::beast::tcp_stream (http://) or ssl_stream over it (https://). One template,
+// instantiated for both in the .cpp, so the plain path has no indirection added by TLS.
+template <class Stream>
+class BasicHttpSession : public std::enable_shared_from_this<BasicHttpSession<Stream>> {
   public:
     // over_capacity: answer the first request with 503 and close (the SDKs retry 503s).
-    HttpSession(boost::asio::ip::tcp::socket&& socket, ApiRouter& router, ConnectionCount count,
-                bool over_capacity);
-    ~HttpSession();
+    template <class... StreamArgs>
+    BasicHttpSession(ApiRouter& router, ConnectionCount count, bool over_capacity,
+                     StreamArgs&&... stream_args)
+        : stream_(std::forward<StreamArgs>(stream_args)...),
+          router_(router),
+          count_(std::move(count)),
+          over_capacity_(over_capacity) {
+        count_->fetch_add(1, std::memory_order_relaxed);
+    }
+    ~BasicHttpSession();
     void run();
 
   private:
+    using std::enable_shared_from_this<BasicHttpSession<Stream>>::shared_from_this;
+    void start_session();
+    boost::beast::tcp_stream& tcp() { return boost::beast::get_lowest_layer(stream_); }
     void do_read();
     void read_header();
     void on_header(boost::beast::error_code ec, std::size_t bytes);
@@ -41,7 +55,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     void linger_close();
     void discard_input();
 
-    boost::beast::tcp_stream stream_;
+    Stream stream_;
     // Bounded: the headers are parsed only once complete, so they are held here until then.
     boost::beast::flat_buffer buffer_{kMaxRequestHeaderBytes};
     std::optional<boost::beast::http::request_parser<GrowingStringBody>> parser_;
@@ -51,5 +65,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     ConnectionCount count_;
     bool over_capacity_;
 };
+
+using HttpSession = BasicHttpSession<boost::beast::tcp_stream>;
+using HttpsSession = BasicHttpSession<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
 
 }  // namespace parley::control

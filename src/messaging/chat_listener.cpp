@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include "messaging/chat_session.hpp"
 
@@ -11,8 +12,12 @@ namespace parley::messaging {
 namespace asio = boost::asio;
 
 ChatListener::ChatListener(asio::io_context& accept_ctx, asio::ip::tcp::acceptor acceptor,
-                           EdgeContext& ctx, RoomHub& hub)
-    : acceptor_(std::move(acceptor)), ctx_(ctx), hub_(hub), retry_timer_(accept_ctx) {}
+                           EdgeContext& ctx, RoomHub& hub, ServerTlsContextPtr tls)
+    : acceptor_(std::move(acceptor)),
+      ctx_(ctx),
+      hub_(hub),
+      tls_(std::move(tls)),
+      retry_timer_(accept_ctx) {}
 
 void ChatListener::start() {
     do_accept();
@@ -43,7 +48,11 @@ void ChatListener::do_accept() {
             }
             self->accept_failing_ = false;
             self->do_accept();  // first: should what follows throw, the door stays open
-            auto session = std::make_shared<ChatSession>(std::move(socket), self->ctx_, loop);
+            // The context current now: a reload later leaves this connection's alone (its SSL
+            // holds a reference to its SSL_CTX).
+            auto tls = self->tls_ ? self->tls_->current() : nullptr;
+            auto session = std::make_shared<ChatSession>(std::move(socket), self->ctx_, loop,
+                                                         tls ? tls->native_handle() : nullptr);
             asio::post(self->hub_.loop(loop), [session] { session->start(); });
         });
 }

@@ -7,6 +7,7 @@
 
 #include "messaging/edge_context.hpp"
 #include "messaging/room_hub.hpp"
+#include "messaging/server_tls_context.hpp"
 
 namespace parley::messaging {
 
@@ -14,7 +15,7 @@ class ChatListener : public std::enable_shared_from_this<ChatListener> {
   public:
     // `acceptor` is already bound and listening (on accept_ctx).
     ChatListener(boost::asio::io_context& accept_ctx, boost::asio::ip::tcp::acceptor acceptor,
-                 EdgeContext& ctx, RoomHub& hub);
+                 EdgeContext& ctx, RoomHub& hub, ServerTlsContextPtr tls = nullptr);
     void start();
     void stop();
     boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
@@ -25,6 +26,7 @@ class ChatListener : public std::enable_shared_from_this<ChatListener> {
     boost::asio::ip::tcp::acceptor acceptor_;
     EdgeContext& ctx_;
     RoomHub& hub_;
+    ServerTlsContextPtr tls_;  // wss:// when set
     std::atomic<std::size_t> next_loop_{0};
     boost::asio::steady_timer retry_timer_;
     bool accept_failing_ = false;  // warn once per run of failures, not once per retry

@@ -58,8 +58,10 @@ bool header_has_token(std::string_view value, std::string_view token) {
 thread_local std::vector<std::uint8_t> t_read_buffer(64 * 1024);
 }  // namespace
 
-ChatSession::ChatSession(asio::ip::tcp::socket&& socket, EdgeContext& ctx, std::size_t loop_index)
+ChatSession::ChatSession(asio::ip::tcp::socket&& socket, EdgeContext& ctx, std::size_t loop_index,
+                         SSL_CTX* tls)
     : socket_(std::move(socket)),
+      tls_(tls ? std::make_unique<TlsStream>(socket_, tls) : nullptr),
       ctx_(ctx),
       loop_index_(loop_index),
       parser_(ctx.settings.max_frame_bytes) {
@@ -79,6 +81,22 @@ void ChatSession::start() {
     last_activity_ms_ = model::now_millis();
     deadline_ms_ = last_activity_ms_ + ctx_.settings.handshake_timeout_ms;
     ctx_.hub->attach(shared_from_this());
+    if (!tls_) return admit();
+    // The TLS handshake runs under the same deadline as the upgrade (tick() aborts it).
+    tls_->async_handshake([self = shared_from_this()](const boost::system::error_code& hec,
+                                                      std::size_t) {
+        if (self->state_ != State::Handshake) return;
+        if (hec) {
+            self->ctx_.metrics.tls_handshakes_failed.fetch_add(1, std::memory_order_relaxed);
+            spdlog::debug("chat TLS handshake from {} failed: {}", self->remote_ip_, hec.message());
+            return self->abort();
+        }
+        self->admit();
+    });
+}
+
+// Over TLS, after the TLS handshake: a refusal is then readable by the client.
+void ChatSession::admit() {
     // Both counts include this connection. Refused ones stay pending while the answer is sent,
     // so a flood of them is bounded by the same deadline.
     auto pending = ctx_.metrics.connections_pending.load();
@@ -100,9 +118,13 @@ void ChatSession::read_handshake() {
     handshake_ = std::make_unique<HandshakeState>();
     handshake_->parser.header_limit(kMaxUpgradeBytes);
     // Headers only: an upgrade has no body, and a request with one must still get its answer.
-    http::async_read_header(socket_, handshake_->buffer, handshake_->parser,
-                            [self = shared_from_this()](const boost::system::error_code& ec,
-                                                        std::size_t) { self->on_handshake(ec); });
+    auto done = [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+        self->on_handshake(ec);
+    };
+    if (tls_)
+        http::async_read_header(*tls_, handshake_->buffer, handshake_->parser, std::move(done));
+    else
+        http::async_read_header(socket_, handshake_->buffer, handshake_->parser, std::move(done));
 }
 
 void ChatSession::on_handshake(const boost::system::error_code& ec) {
@@ -213,14 +235,23 @@ void ChatSession::reject_handshake(unsigned status, std::string_view reason) {
            "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
            "\r\nConnection: close\r\n\r\n" + body;
     state_ = State::Closing;
-    asio::async_write(
-        socket_, asio::buffer(resp),
-        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-            if (ec) return self->finish();
-            boost::system::error_code ignored;
-            self->socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-            self->drain_after_reject();
-        });
+    auto written = [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+        if (ec) return self->finish();
+        self->shutdown_send();
+        // Over TLS the drain discards ciphertext: nothing of it is needed any more.
+        self->drain_after_reject();
+    };
+    if (tls_)
+        asio::async_write(*tls_, asio::buffer(resp), std::move(written));
+    else
+        asio::async_write(socket_, asio::buffer(resp), std::move(written));
+}
+
+// TLS first says close_notify (if the socket takes it now), then TCP says FIN.
+void ChatSession::shutdown_send() {
+    if (tls_) tls_->shutdown_now();
+    boost::system::error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
 }
 
 // Closing with unread request bytes (a body, an early frame) would send an RST that can destroy
@@ -275,7 +306,9 @@ void ChatSession::accept_handshake(std::string_view accept_key, std::string_view
 // ---- reading ---------------------------------------------------------------------------------
 
 void ChatSession::wait_readable() {
-    socket_.async_wait(asio::ip::tcp::socket::wait_read,
+    // OpenSSL may need to write before it can read on (a TLS 1.3 key update): wait for that.
+    socket_.async_wait(tls_ && tls_->wants_write() ? asio::ip::tcp::socket::wait_write
+                                                   : asio::ip::tcp::socket::wait_read,
                        [self = shared_from_this()](const boost::system::error_code& ec) {
                            self->on_readable(ec);
                        });
@@ -288,7 +321,8 @@ void ChatSession::on_readable(const boost::system::error_code& ec) {
     auto& buf = t_read_buffer;
     for (int rounds = 0; rounds < 4; ++rounds) {
         boost::system::error_code rec;
-        std::size_t n = socket_.read_some(asio::buffer(buf), rec);
+        std::size_t n = tls_ ? tls_->read_some(asio::buffer(buf), rec)
+                             : socket_.read_some(asio::buffer(buf), rec);
         if (rec == asio::error::would_block || rec == asio::error::try_again) break;
         if (rec) return abort();  // EOF or reset
         last_activity_ms_ = model::now_millis();
@@ -296,7 +330,16 @@ void ChatSession::on_readable(const boost::system::error_code& ec) {
         if (state_ == State::Closing) continue;  // draining until the peer closes
         consume(buf.data(), n);
         if (state_ == State::Closed) return;
-        if (n < buf.size()) break;
+        if (!tls_) {
+            if (n < buf.size()) break;
+            continue;
+        }
+        // A TLS read returns one record (16 KiB at most), so read on while bytes are waiting;
+        // but do not read until OpenSSL would block: that read allocates its 16 KiB buffer
+        // and an idle connection would keep it (SSL_MODE_RELEASE_BUFFERS frees it only once
+        // a record was consumed).
+        boost::system::error_code aec;
+        if (!tls_->has_buffered() && socket_.available(aec) == 0) break;
     }
     wait_readable();
 }
@@ -557,9 +600,13 @@ void ChatSession::flush() {
     buffers.reserve(inflight_.size());
     for (const auto& f : inflight_) buffers.emplace_back(asio::buffer(*f));
     writing_ = true;
-    asio::async_write(socket_, buffers,
-                      [self = shared_from_this()](const boost::system::error_code& ec,
-                                                  std::size_t) { self->on_written(ec); });
+    auto written = [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+        self->on_written(ec);
+    };
+    if (tls_)
+        asio::async_write(*tls_, buffers, std::move(written));
+    else
+        asio::async_write(socket_, buffers, std::move(written));
 }
 
 void ChatSession::on_written(const boost::system::error_code& ec) {
@@ -572,8 +619,7 @@ void ChatSession::on_written(const boost::system::error_code& ec) {
     if (!queue_.empty()) return flush();
     if (shutdown_after_flush_) {
         shutdown_after_flush_ = false;
-        boost::system::error_code ignored;
-        socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+        shutdown_send();
         // Keep reading until the peer closes too (or the linger deadline in tick()).
     }
 }

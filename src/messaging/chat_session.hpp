@@ -12,6 +12,7 @@
 #include "messaging/edge_context.hpp"
 #include "messaging/rate_limiter.hpp"
 #include "messaging/room_hub.hpp"
+#include "messaging/tls_stream.hpp"
 #include "messaging/ws_frame_parser.hpp"
 #include "model/value.hpp"
 #include "token/chat_token_claims.hpp"
@@ -22,7 +23,10 @@ struct HandshakeState;
 
 class ChatSession : public std::enable_shared_from_this<ChatSession> {
   public:
-    ChatSession(boost::asio::ip::tcp::socket&& socket, EdgeContext& ctx, std::size_t loop_index);
+    // `tls`: the door's TLS context when it serves wss:// (nullptr: plain ws://). The session
+    // takes its own reference to it, so a certificate reload leaves it untouched.
+    ChatSession(boost::asio::ip::tcp::socket&& socket, EdgeContext& ctx, std::size_t loop_index,
+                SSL_CTX* tls = nullptr);
     ~ChatSession();
 
     void start();
@@ -49,6 +53,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   private:
     enum class State { Handshake, Open, Closing, Closed };
 
+    void admit();
     void read_handshake();
     void on_handshake(const boost::system::error_code& ec);
     void claim_token_cluster_wide(token::ChatTokenClaims claims, std::string room_id,
@@ -62,6 +67,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
                           std::string_view leftover);
 
     void wait_readable();
+    void shutdown_send();
     void on_readable(const boost::system::error_code& ec);
     void consume(const std::uint8_t* data, std::size_t n);
     void on_text(std::string& payload);
@@ -79,6 +85,9 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     void finish();
 
     boost::asio::ip::tcp::socket socket_;
+    // Set for a wss:// connection. Every read and write checks it once per system call (not
+    // per byte), so the plain path costs one predictable branch.
+    std::unique_ptr<TlsStream> tls_;
     EdgeContext& ctx_;
     std::size_t loop_index_;
     State state_ = State::Handshake;

@@ -20,6 +20,9 @@ std::string EdgeMetrics::render() const {
          static_cast<std::int64_t>(connections_accepted.load()));
     line(out, "parley_chat_handshakes_rejected_total", "counter", "Chat handshakes refused.",
          static_cast<std::int64_t>(handshakes_rejected.load()));
+    line(out, "parley_chat_tls_handshakes_failed_total", "counter",
+         "wss:// connections closed before their TLS handshake completed.",
+         static_cast<std::int64_t>(tls_handshakes_failed.load()));
     line(out, "parley_chat_requests_total", "counter", "Client requests (actions) received.",
          static_cast<std::int64_t>(messages_received.load()));
     line(out, "parley_chat_broadcasts_total", "counter", "MESSAGE and EVENT frames built.",

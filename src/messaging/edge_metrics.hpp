@@ -11,9 +11,10 @@ struct EdgeMetrics {
     std::atomic<std::int64_t> connections_pending{0};  // not (yet) upgraded: in the handshake
     std::atomic<std::uint64_t> connections_accepted{0};
     std::atomic<std::uint64_t> handshakes_rejected{0};
-    std::atomic<std::uint64_t> messages_received{0};   // client frames with an action
-    std::atomic<std::uint64_t> messages_broadcast{0};  // MESSAGE/EVENT frames built
-    std::atomic<std::uint64_t> frames_delivered{0};    // frames queued to a receiver
+    std::atomic<std::uint64_t> tls_handshakes_failed{0};  // wss:// only: bad TLS, or gone early
+    std::atomic<std::uint64_t> messages_received{0};      // client frames with an action
+    std::atomic<std::uint64_t> messages_broadcast{0};     // MESSAGE/EVENT frames built
+    std::atomic<std::uint64_t> frames_delivered{0};       // frames queued to a receiver
     // Cluster mode: frames other nodes published, and publishes the bus could not take.
     std::atomic<std::uint64_t> messages_from_bus{0};
     std::atomic<std::uint64_t> bus_failures{0};

@@ -3,6 +3,7 @@
 
 #include <csignal>
 
+#include "server/json_log_formatter.hpp"
 #include "server/parley_server.hpp"
 #include "server/server_config.hpp"
 
@@ -10,7 +11,10 @@ int main(int argc, char** argv) {
     parley::server::ServerConfig config;
     if (auto code = parley::server::parse_command_line(argc, argv, config)) return *code;
     spdlog::set_level(spdlog::level::from_str(config.log_level));
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+    if (config.log_format == "json")
+        spdlog::set_formatter(std::make_unique<parley::server::JsonLogFormatter>());
+    else
+        spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
     // A file-size limit (ulimit -f) then fails a write with EFBIG, which is reported like a full
     // disk, instead of killing the process.
     std::signal(SIGXFSZ, SIG_IGN);

@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/signal_set.hpp>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <thread>
 #include <utility>
 
@@ -27,6 +29,7 @@
 #include "messaging/rate_limiter.hpp"
 #include "messaging/room_catalog.hpp"
 #include "messaging/room_hub.hpp"
+#include "messaging/server_tls_context.hpp"
 #include "model/clock_format.hpp"
 #include "model/identifiers.hpp"
 #include "model/version.hpp"
@@ -81,6 +84,9 @@ struct ParleyServer::Parts {
     std::shared_ptr<control::HttpListener> api_listener;
     std::shared_ptr<messaging::ChatListener> chat_listener;
     std::unique_ptr<asio::steady_timer> key_timer;
+    // TLS (issue 11): one context per door (the same object when both use the same files).
+    messaging::ServerTlsContextPtr api_tls, chat_tls;
+    std::unique_ptr<asio::steady_timer> tls_watch_timer;
     std::unique_ptr<MemoryTrimmer> trimmer;
     std::thread accept_thread;
     // Last: its thread calls into the catalog, hub and logger, so it stops first.
@@ -117,6 +123,7 @@ void ParleyServer::start() {
     // Both doors first: a busy port stops the start before anything is written to the data dir.
     auto api_acceptor = bind_listener(p.accept_ctx, config_.api_listen, "--api-listen");
     auto chat_acceptor = bind_listener(p.accept_ctx, config_.chat_listen, "--chat-listen");
+    load_tls();  // a bad certificate or key stops the start here, before the data dir is used
     p.data_dir_lock = std::make_unique<DataDirLock>(config_.data_dir);
 
     if (config_.uses_postgresql()) {
@@ -247,12 +254,14 @@ void ParleyServer::start() {
     }
     auto* loops = p.loops.get();
     auto next = [loops]() -> asio::any_io_executor { return loops->next().get_executor(); };
-    p.api_listener = std::make_shared<control::HttpListener>(
-        p.accept_ctx, std::move(api_acceptor), next, *p.router, config_.max_api_connections);
+    p.api_listener =
+        std::make_shared<control::HttpListener>(p.accept_ctx, std::move(api_acceptor), next,
+                                                *p.router, config_.max_api_connections, p.api_tls);
     p.chat_listener = std::make_shared<messaging::ChatListener>(
-        p.accept_ctx, std::move(chat_acceptor), *p.edge, *p.hub);
+        p.accept_ctx, std::move(chat_acceptor), *p.edge, *p.hub, p.chat_tls);
     if (config_.console) start_console();
     schedule_key_maintenance();
+    watch_tls_files();
     p.trimmer = std::make_unique<MemoryTrimmer>(p.accept_ctx, [&p] {
         auto chat = p.edge_metrics.connections_open.load(std::memory_order_relaxed);
         return p.api_listener->open_connections() +
@@ -281,9 +290,14 @@ void ParleyServer::start() {
     auto chat_ep = p.chat_listener->local_endpoint();
     spdlog::info("parleyd {} ready: {} rooms, {} event loops", model::kParleyVersion,
                  p.rooms.size(), threads);
-    spdlog::info("control API  http://{}  (region {} in ARNs, account {})",
-                 client_host_port(api_ep), config_.region, config_.account_id);
-    spdlog::info("chat WebSocket ws://{}", client_host_port(chat_ep));
+    spdlog::info("control API  {}://{}  (region {} in ARNs, account {})",
+                 p.api_tls ? "https" : "http", client_host_port(api_ep), config_.region,
+                 config_.account_id);
+    spdlog::info("chat WebSocket {}://{}", p.chat_tls ? "wss" : "ws", client_host_port(chat_ep));
+    for (auto [tls, door] : {std::pair{p.api_tls.get(), "API"}, {p.chat_tls.get(), "chat"}})
+        if (tls)
+            spdlog::info("{} door TLS certificate {} (reloaded on SIGHUP and when it changes)",
+                         door, tls->cert_file().string());
     if (api_ep.address().is_unspecified() || chat_ep.address().is_unspecified())
         spdlog::info(
             "listening on every address of this machine; clients elsewhere use its name "
@@ -439,12 +453,77 @@ void ParleyServer::schedule_key_maintenance() {
     });
 }
 
+// ---- TLS (issue 11) ---------------------------------------------------------------------------
+
+void ParleyServer::load_tls() {
+    auto& p = *parts_;
+    if (!config_.api_tls_cert.empty())
+        p.api_tls = std::make_shared<messaging::ServerTlsContext>(config_.api_tls_cert,
+                                                                  config_.api_tls_key);
+    if (config_.chat_tls_cert.empty()) return;
+    if (p.api_tls && config_.chat_tls_cert == config_.api_tls_cert &&
+        config_.chat_tls_key == config_.api_tls_key)
+        p.chat_tls = p.api_tls;
+    else
+        p.chat_tls = std::make_shared<messaging::ServerTlsContext>(config_.chat_tls_cert,
+                                                                   config_.chat_tls_key);
+}
+
+// New connections get the new certificate; open ones keep theirs. A bad file is logged and the
+// certificate in use stays.
+void ParleyServer::reload_tls(bool only_if_changed) {
+    if (!parts_) return;
+    auto& p = *parts_;
+    for (auto [tls, door] : {std::pair{p.api_tls.get(), "API"}, {p.chat_tls.get(), "chat"}}) {
+        if (!tls || (door == std::string_view("chat") && p.chat_tls == p.api_tls)) continue;
+        std::string error;
+        bool reloaded = false;
+        if (only_if_changed) {
+            reloaded = tls->reload_if_changed(error);
+        } else {
+            error = tls->reload();
+            reloaded = error.empty();
+        }
+        if (reloaded)
+            spdlog::info("{} door TLS certificate reloaded from {}", door,
+                         tls->cert_file().string());
+        else if (!error.empty())
+            spdlog::error(
+                "{} door TLS certificate not reloaded, still serving the previous one: {}", door,
+                error);
+    }
+}
+
+void ParleyServer::watch_tls_files() {
+    auto& p = *parts_;
+    if (!p.api_tls && !p.chat_tls) return;
+    if (!p.tls_watch_timer) p.tls_watch_timer = std::make_unique<asio::steady_timer>(p.accept_ctx);
+    p.tls_watch_timer->expires_after(std::chrono::seconds(2));
+    p.tls_watch_timer->async_wait([this](const boost::system::error_code& ec) {
+        if (ec || !parts_) return;
+        reload_tls(true);
+        watch_tls_files();
+    });
+}
+
 void ParleyServer::run_until_signalled() {
     asio::io_context signals_ctx(1);
-    asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
-    signals.async_wait([](const boost::system::error_code&, int sig) {
-        spdlog::info("received signal {}, stopping", sig);
-    });
+    asio::signal_set signals(signals_ctx, SIGINT, SIGTERM, SIGHUP);
+    std::function<void(const boost::system::error_code&, int)> on_signal =
+        [&](const boost::system::error_code& ec, int sig) {
+            if (ec) return;
+            if (sig == SIGHUP) {
+                // On the accept thread, beside the file watcher: reloads never run concurrently.
+                if (parts_)
+                    asio::post(parts_->accept_ctx, [this] {
+                        spdlog::info("received SIGHUP, reloading TLS certificates");
+                        reload_tls(false);
+                    });
+                return signals.async_wait(on_signal);
+            }
+            spdlog::info("received signal {}, stopping", sig);
+        };
+    signals.async_wait(on_signal);
     signals_ctx.run();
     stop();
 }
@@ -459,6 +538,7 @@ void ParleyServer::stop() {
     if (p.api_listener) asio::post(p.accept_ctx, [l = p.api_listener] { l->stop(); });
     if (p.chat_listener) asio::post(p.accept_ctx, [l = p.chat_listener] { l->stop(); });
     if (p.key_timer) asio::post(p.accept_ctx, [t = p.key_timer.get()] { t->cancel(); });
+    if (p.tls_watch_timer) asio::post(p.accept_ctx, [t = p.tls_watch_timer.get()] { t->cancel(); });
     if (p.trimmer) asio::post(p.accept_ctx, [t = p.trimmer.get()] { t->stop(); });
     // Clients see a proper close (1001 going away) rather than a dropped socket. Only once the
     // loops run: after a failed start nothing would run the closes, and each wait would time out.
@@ -471,6 +551,7 @@ void ParleyServer::stop() {
     if (p.api_listener) p.api_listener->stop();
     if (p.chat_listener) p.chat_listener->stop();
     if (p.key_timer) p.key_timer->cancel();
+    if (p.tls_watch_timer) p.tls_watch_timer->cancel();
     if (p.trimmer) p.trimmer->stop();
     p.accept_ctx.restart();
     p.accept_ctx.poll();

@@ -23,6 +23,9 @@ class ParleyServer {
     void open_shared_store();
     void start_change_feed();
     void start_console();
+    void load_tls();
+    void reload_tls(bool only_if_changed);
+    void watch_tls_files();
     ServerConfig config_;
     std::unique_ptr<Parts> parts_;
     bool started_ = false;  // start() completed: stop() then reports "parleyd stopped"

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <tuple>
 
 #include "model/version.hpp"
 
@@ -194,6 +195,22 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
     app.add_option("--console-dir", console_dir,
                    "Directory of the built console (default: \"console\" beside the parleyd "
                    "executable, where make build puts it)");
+    // ---- TLS and log format (issue 11) ----
+    app.add_option("--tls-cert", out.tls_cert,
+                   "PEM certificate chain (server certificate first) served on both doors: "
+                   "wss:// and https:// instead of ws:// and http://. Needs --tls-key. Reloaded on "
+                   "SIGHUP and when the file changes (new connections get the new certificate)");
+    app.add_option("--tls-key", out.tls_key, "PEM private key of --tls-cert");
+    app.add_option("--chat-tls-cert", out.chat_tls_cert,
+                   "PEM certificate chain for the chat door only (overrides --tls-cert there)");
+    app.add_option("--chat-tls-key", out.chat_tls_key, "PEM private key of --chat-tls-cert");
+    app.add_option("--api-tls-cert", out.api_tls_cert,
+                   "PEM certificate chain for the API door only (overrides --tls-cert there)");
+    app.add_option("--api-tls-key", out.api_tls_key, "PEM private key of --api-tls-cert");
+    app.add_option("--log-format", out.log_format,
+                   "text, or json: one JSON object per line (time, level, msg)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"text", "json"}));
     app.add_option("--log-level", out.log_level, "trace, debug, info, warn, error")
         ->capture_default_str()
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
@@ -245,6 +262,24 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
     if (out.bus != "local" && !out.uses_postgresql()) {
         std::cerr << "parleyd: --bus redis://... needs a shared --store postgresql://...\n";
         return 2;
+    }
+    // ---- TLS (issue 11): a certificate needs its key and the other way round ----
+    for (auto [cert, key, name] :
+         {std::tuple{&out.tls_cert, &out.tls_key, "--tls-cert and --tls-key"},
+          std::tuple{&out.chat_tls_cert, &out.chat_tls_key, "--chat-tls-cert and --chat-tls-key"},
+          std::tuple{&out.api_tls_cert, &out.api_tls_key, "--api-tls-cert and --api-tls-key"}}) {
+        if (cert->empty() != key->empty()) {
+            std::cerr << "parleyd: " << name << " go together (a PEM certificate and its key)\n";
+            return 2;
+        }
+    }
+    if (out.chat_tls_cert.empty()) {
+        out.chat_tls_cert = out.tls_cert;
+        out.chat_tls_key = out.tls_key;
+    }
+    if (out.api_tls_cert.empty()) {
+        out.api_tls_cert = out.tls_cert;
+        out.api_tls_key = out.tls_key;
     }
     auto a = parse_host_port(api);
     auto c = parse_host_port(chat);

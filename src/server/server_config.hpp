@@ -57,6 +57,13 @@ struct ServerConfig {
     // directory "console" beside the parleyd executable, where `make build` puts them).
     bool console = true;
     std::filesystem::path console_dir;
+    // ---- TLS (issue 11) ----
+    // PEM certificate chain and key. tls_* apply to both doors; the per-door ones override them.
+    std::string tls_cert, tls_key;
+    std::string chat_tls_cert, chat_tls_key;
+    std::string api_tls_cert, api_tls_key;
+    // "text" (human-readable lines) or "json" (one JSON object per line).
+    std::string log_format = "text";
     bool uses_postgresql() const { return store != "sqlite"; }
 };
 

@@ -38,7 +38,12 @@ struct Cli {
             });
 
         app.add_option("--api", o.api, "control API URL")->capture_default_str();
-        app.add_option("--chat", o.chat, "chat WebSocket URL")->capture_default_str();
+        app.add_option("--chat", o.chat,
+                       "chat WebSocket URL; wss:// for a server with TLS on the chat door")
+            ->capture_default_str();
+        app.add_option("--ca", o.ca_file,
+                       "PEM CA certificates trusted for a wss:// --chat (default: the system's "
+                       "trust store)");
         app.add_option("--region", o.region, "SigV4 region")->capture_default_str();
         app.add_option("--credentials-file", o.credentials_file,
                        "AWS shared-credentials file (default: PARLEY_ACCESS_KEY_ID / "

@@ -30,7 +30,8 @@ struct LoadOptions {
     // fanout, idle: the server is a benchmark peer (bench/): no control plane, no tokens; the
     // room is the URL path and any subprotocol is echoed.
     bool peer = false;
-    std::string out;  // wrk-script: where to write the Lua script
+    std::string out;      // wrk-script: where to write the Lua script
+    std::string ca_file;  // --ca: PEM CA certificates trusted for a wss:// --chat
 };
 
 struct ParsedOptions {

@@ -56,7 +56,7 @@ std::optional<Endpoint> parse_loopback_url(std::string_view url, std::string_vie
         error = "refusing '" + std::string(url) + "': only 127.0.0.0/8 and localhost are allowed";
         return std::nullopt;
     }
-    return Endpoint{*addr, static_cast<std::uint16_t>(port), std::string(rest)};
+    return Endpoint{*addr, static_cast<std::uint16_t>(port), std::string(rest), nullptr};
 }
 
 std::optional<std::vector<ip::address_v4>> expand_source_addresses(

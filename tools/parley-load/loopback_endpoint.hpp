@@ -3,10 +3,15 @@
 // a load tool must never be pointed at someone else's server by accident.
 #include <boost/asio/ip/address_v4.hpp>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace parley::load {
 
@@ -14,6 +19,8 @@ struct Endpoint {
     boost::asio::ip::address_v4 address;
     std::uint16_t port = 0;
     std::string host_header;  // "127.0.0.1:8080", as sent in Host and signed
+    // wss:// only: the TLS client settings (peer verified against --ca, or the system's CAs).
+    std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 // "http://127.0.0.1:8080" or "ws://localhost:8081" (scheme must be `scheme`);

@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <boost/asio/ssl/context.hpp>
 #include <cstdio>
 #include <iostream>
 
@@ -14,8 +15,23 @@ std::optional<ScenarioSetup> prepare_scenario(const LoadOptions& o, std::string&
     ScenarioSetup s;
     auto api = parse_loopback_url(o.api, "http", error);
     if (!api) return std::nullopt;
-    auto chat = parse_loopback_url(o.chat, "ws", error);
+    const bool wss = o.chat.rfind("wss://", 0) == 0;
+    auto chat = parse_loopback_url(o.chat, wss ? "wss" : "ws", error);
     if (!chat) return std::nullopt;
+    if (wss) {
+        namespace ssl = boost::asio::ssl;
+        chat->tls = std::make_shared<ssl::context>(ssl::context::tls_client);
+        chat->tls->set_verify_mode(ssl::verify_peer);
+        boost::system::error_code ec;
+        if (o.ca_file.empty())
+            chat->tls->set_default_verify_paths(ec);
+        else
+            chat->tls->load_verify_file(o.ca_file, ec);
+        if (ec) {
+            error = "--ca " + o.ca_file + ": " + ec.message();
+            return std::nullopt;
+        }
+    }
     auto sources = expand_source_addresses(o.source_addresses, error);
     if (!sources) return std::nullopt;
     if (!o.peer) {  // a peer has no control plane

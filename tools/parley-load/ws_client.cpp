@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
 #include <cstring>
 #include <random>
@@ -74,21 +75,31 @@ void WsClient::start() {
         [self = shared_from_this()](const boost::system::error_code& ec) {
             if (ec) return self->finish("connect: " + ec.message());
             self->state_ = State::Handshake;
-            unsigned char raw[16];
-            RAND_bytes(raw, sizeof raw);
-            self->key_ = base64(raw, sizeof raw);
-            std::string req =
-                "GET " + self->path + " HTTP/1.1\r\nHost: " + self->server_.host_header +
-                "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " +
-                self->key_ + "\r\nSec-WebSocket-Protocol: " + self->token_ + "\r\n\r\n";
-            self->token_.clear();
-            self->token_.shrink_to_fit();
-            self->out_.push_back(std::move(req));
-            self->write_next();
-            self->buf_.resize(kInitialBuffer);
-            self->read_more();
+            if (!self->server_.tls) return self->send_upgrade();
+            self->tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(
+                self->socket_, *self->server_.tls);
+            self->tls_->async_handshake(asio::ssl::stream_base::client,
+                                        [self](const boost::system::error_code& hec) {
+                                            if (hec) return self->finish("TLS: " + hec.message());
+                                            self->send_upgrade();
+                                        });
         });
+}
+
+void WsClient::send_upgrade() {
+    unsigned char raw[16];
+    RAND_bytes(raw, sizeof raw);
+    key_ = base64(raw, sizeof raw);
+    std::string req = "GET " + path + " HTTP/1.1\r\nHost: " + server_.host_header +
+                      "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " +
+                      key_ + "\r\nSec-WebSocket-Protocol: " + token_ + "\r\n\r\n";
+    token_.clear();
+    token_.shrink_to_fit();
+    out_.push_back(std::move(req));
+    write_next();
+    buf_.resize(kInitialBuffer);
+    read_more();
 }
 
 void WsClient::send_text(std::string_view payload) {
@@ -140,15 +151,17 @@ void WsClient::send_frame(std::uint8_t opcode, std::string_view payload) {
 void WsClient::write_next() {
     if (writing_ || out_.empty() || state_ == State::Closed) return;
     writing_ = true;
-    asio::async_write(
-        socket_, asio::buffer(out_.front()),
-        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-            self->writing_ = false;
-            if (self->state_ == State::Closed) return;
-            if (ec) return self->finish("write: " + ec.message());
-            self->out_.pop_front();
-            self->write_next();
-        });
+    auto done = [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+        self->writing_ = false;
+        if (self->state_ == State::Closed) return;
+        if (ec) return self->finish("write: " + ec.message());
+        self->out_.pop_front();
+        self->write_next();
+    };
+    if (tls_)
+        asio::async_write(*tls_, asio::buffer(out_.front()), std::move(done));
+    else
+        asio::async_write(socket_, asio::buffer(out_.front()), std::move(done));
 }
 
 void WsClient::read_more() {
@@ -158,16 +171,22 @@ void WsClient::read_more() {
         begin_ = 0;
     }
     if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);
-    socket_.async_read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_),
-                            [self = shared_from_this()](const boost::system::error_code& ec,
-                                                        std::size_t n) { self->on_read(ec, n); });
+    auto done = [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+        self->on_read(ec, n);
+    };
+    auto space = asio::buffer(buf_.data() + end_, buf_.size() - end_);
+    if (tls_)
+        tls_->async_read_some(space, std::move(done));
+    else
+        socket_.async_read_some(space, std::move(done));
 }
 
 void WsClient::on_read(const boost::system::error_code& ec, std::size_t n) {
     if (state_ == State::Closed) return;
     if (ec)
-        return finish(ec == asio::error::eof ? "server closed the TCP connection"
-                                             : "read: " + ec.message());
+        return finish(ec == asio::error::eof || ec == asio::ssl::error::stream_truncated
+                          ? "server closed the TCP connection"
+                          : "read: " + ec.message());
     end_ += n;
     if (state_ == State::Handshake) {
         if (!handle_handshake()) return;
@@ -278,7 +297,7 @@ void WsClient::finish(std::string_view why) {
     if (state_ == State::Closed) return;
     state_ = State::Closed;
     boost::system::error_code ignored;
-    if (!out_.empty() && socket_.is_open()) {
+    if (!out_.empty() && socket_.is_open() && !tls_) {
         // Try to get the last frame (our close reply) out without waiting for it.
         socket_.non_blocking(true, ignored);
         if (!writing_) asio::write(socket_, asio::buffer(out_.front()), ignored);

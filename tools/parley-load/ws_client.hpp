@@ -5,6 +5,7 @@
 // handshake honoured). Runs on one io_context thread.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -57,7 +58,11 @@ class WsClient : public std::enable_shared_from_this<WsClient> {
     void handle_frame(std::uint8_t opcode, bool fin, std::string_view payload);
     void finish(std::string_view why);
 
+    void send_upgrade();
+
     boost::asio::ip::tcp::socket socket_;
+    // wss:// only: TLS over socket_ (the client's memory is not what is measured).
+    std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
     Endpoint server_;
     boost::asio::ip::address_v4 source_;
     std::string token_;
