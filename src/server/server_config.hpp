@@ -39,6 +39,10 @@ struct ServerConfig {
     std::string master_key_file;
     // "local" (in process) or redis://[:password@]host[:port][/db], the cluster's chat bus.
     std::string bus = "local";
+    // Message history (docs/extensions.md): per room, at most this many messages of at most
+    // this age; 0 in either turns history off.
+    std::size_t history_messages = 100;
+    int history_minutes = 1440;
     bool uses_postgresql() const { return store != "sqlite"; }
 };
 

@@ -52,6 +52,20 @@ CREATE TABLE tags (
     PRIMARY KEY (resource_arn, key)
 ) WITHOUT ROWID;
 )sql"},
+    // Message history (docs/extensions.md): each room's recent MESSAGE frames, as delivered.
+    // `seq` orders a room's messages; trimming by count and age keeps the table small.
+    SchemaMigration{2, R"sql(
+CREATE TABLE room_messages (
+    room_id      TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    message_id   TEXT NOT NULL,
+    send_time_ns INTEGER NOT NULL,
+    json         TEXT NOT NULL,
+    PRIMARY KEY (room_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX room_messages_by_message_id ON room_messages (room_id, message_id);
+CREATE INDEX room_messages_by_time ON room_messages (send_time_ns);
+)sql"},
 };
 
 constexpr bool versions_ascend_from_one() {
