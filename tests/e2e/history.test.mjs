@@ -73,6 +73,7 @@ describe('message history', () => {
     const live = await rawSend(sender, 'after');
     await asked.next((f) => f.Id === live.Id, 2000, 'live message after backfill');
     assert.deepEqual(messageFrames(asked).map((f) => f.Content), [...sent.slice(3).map((m) => m.Content), 'after']);
+    await plain.next((f) => f.Id === live.Id, 2000, 'live message at the plain client');
     assert.equal(plain.frames.length, 20, 'the plain client got the live ones only');
   });
 
