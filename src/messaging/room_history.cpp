@@ -41,6 +41,8 @@ std::uint64_t RoomHistory::append(const std::string& room_id, std::string_view j
         room.entries.push_back(
             HistoryEntry{.seq = seq, .message_id = id, .time_ns = now_ns, .json = text});
         if (room.entries.size() > limits_.max_messages) room.entries.pop_front();
+        // Expired ones go too, so a room's memory follows its recent traffic.
+        while (room.entries.front().time_ns < now_ns - limits_.max_age_ns) room.entries.pop_front();
     }
     if (log_)
         log_->append(store::HistoryRecord{.room_id = room_id,

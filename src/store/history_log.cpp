@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "store/sqlite_statement.hpp"
@@ -130,7 +131,7 @@ void SqliteHistoryLog::run() {
 
 void SqliteHistoryLog::write_batch(std::vector<Op>& ops, std::int64_t now_ns) {
     const bool age_trim = max_age_ns_ > 0 && now_ns - last_age_trim_ns_ >= kAgeTrimIntervalNs;
-    if (ops.empty() && !age_trim) return;
+    if (ops.empty() && (!age_trim || touched_.empty())) return;
     SqliteTransaction transaction(db_, SqliteTransaction::Kind::Write);
     SqliteStatement insert(db_,
                            "INSERT OR REPLACE INTO room_messages "
@@ -150,6 +151,7 @@ void SqliteHistoryLog::write_batch(std::vector<Op>& ops, std::int64_t now_ns) {
                     .run();
                 insert.reset();
                 newest[r.room_id] = r.seq;
+                if (max_age_ns_ > 0) touched_.insert(r.room_id);
                 break;
             case OpKind::Remove:
                 remove.bind(1, r.room_id).bind(2, r.message_id).run();
@@ -169,9 +171,15 @@ void SqliteHistoryLog::write_batch(std::vector<Op>& ops, std::int64_t now_ns) {
         trim.reset();
     }
     if (age_trim) {
-        SqliteStatement(db_, "DELETE FROM room_messages WHERE send_time_ns < ?")
-            .bind(1, now_ns - max_age_ns_)
-            .run();
+        // The rooms written to since the last pass; a quiet room's expired rows stay until it
+        // is written to again or the next start (load() trims them all), and are never served.
+        SqliteStatement expire(db_,
+                               "DELETE FROM room_messages WHERE room_id = ? AND send_time_ns < ?");
+        for (const auto& room : touched_) {
+            expire.bind(1, room).bind(2, now_ns - max_age_ns_).run();
+            expire.reset();
+        }
+        touched_.clear();
         last_age_trim_ns_ = now_ns;
     }
     transaction.commit();

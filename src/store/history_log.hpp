@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -65,6 +66,7 @@ class SqliteHistoryLog {
     bool stopping_ = false;
     std::uint64_t batches_ = 0;
     std::int64_t last_age_trim_ns_ = 0;
+    std::set<std::string> touched_;  // rooms appended to since the last age trim (writer thread)
     std::thread thread_;
 };
 
