@@ -91,7 +91,8 @@ if [ -x "$asan/parleyd" ]; then
   ASAN_OPTIONS=detect_leaks=1 run_node_tests e2e-asan "$PWD/$asan/parleyd" \
     tests/e2e/smoke.test.mjs tests/e2e/control_plane.test.mjs tests/e2e/messaging.test.mjs \
     tests/e2e/messaging_robustness.test.mjs tests/e2e/chat_logging.test.mjs \
-    tests/e2e/edge_hardening.test.mjs
+    tests/e2e/edge_hardening.test.mjs \
+    tests/e2e/history.test.mjs tests/e2e/presence.test.mjs
 else
   echo "no $asan/parleyd"; failed=$((failed + 1))
 fi
