@@ -46,8 +46,11 @@ constexpr std::array kRoutes = {
     Route{"POST", "/GetLoggingConfiguration", "GetLoggingConfiguration",
           ops::get_logging_configuration, 200},
     Route{"POST", "/GetRoom", "GetRoom", ops::get_room, 200},
+    Route{"POST", "/GetRoomPresence", "GetRoomPresence", ops::get_room_presence, 200},  // ext.
     Route{"POST", "/ListLoggingConfigurations", "ListLoggingConfigurations",
           ops::list_logging_configurations, 200},
+    Route{"POST", "/ListRoomMessages", "ListRoomMessages", ops::list_room_messages,
+          200},  // extension
     Route{"POST", "/ListRooms", "ListRooms", ops::list_rooms, 200},
     Route{"POST", "/SendEvent", "SendEvent", ops::send_event, 200},
     Route{"POST", "/UpdateLoggingConfiguration", "UpdateLoggingConfiguration",

@@ -30,6 +30,10 @@ Value send_event(ControlContext&, const OperationInput&);
 Value delete_message(ControlContext&, const OperationInput&);
 Value disconnect_user(ControlContext&, const OperationInput&);
 
+// Extensions (docs/extensions.md).
+Value list_room_messages(ControlContext&, const OperationInput&);
+Value get_room_presence(ControlContext&, const OperationInput&);
+
 // Shared lookups: the resource named by an ARN, or ResourceNotFoundException.
 // From the catalog (no store access; read-through on a miss): tokens and live-room operations.
 messaging::RoomPtr require_room(const ControlContext&, const std::string& arn);

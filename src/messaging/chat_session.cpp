@@ -146,6 +146,12 @@ void ChatSession::on_handshake(const boost::system::error_code& ec) {
     auto key = req[http::field::sec_websocket_key];
     if (!is_valid_websocket_key(key)) return reject_handshake(400, "Bad Sec-WebSocket-Key");
 
+    auto options = parse_connect_options(req.target());
+    if (!options.error.empty()) return reject_handshake(400, options.error);
+    if (options.history > 0 && ctx_.hub->history())
+        history_wanted_ = std::min(options.history, ctx_.hub->history()->limits().max_messages);
+    wants_presence_ = options.presence;
+
     auto offered = offered_subprotocols(req[http::field::sec_websocket_protocol]);
     if (offered.empty()) return reject_handshake(401, "Missing chat token");
     std::string_view token = offered.front();
@@ -292,6 +298,11 @@ void ChatSession::accept_handshake(std::string_view accept_key, std::string_view
     joined_ = true;
     // The 101 goes out first through the normal send queue, so frames can follow at once.
     queue(std::make_shared<const std::string>(std::move(resp)));
+    // The backfill (?history=N) next, before any live frame: those are posted to this loop and
+    // so run after this handler.
+    for (const auto& f : backfill_) send(f);
+    backfill_.clear();
+    backfill_.shrink_to_fit();
     std::string early(leftover);
     handshake_.reset();  // the per-connection handshake buffers are not kept
     boost::system::error_code ec;
@@ -518,6 +529,7 @@ void ChatSession::on_delete_message(const Value& req, const std::string& request
             "Reason must be at most " + std::to_string(kMaxReasonLength) + " characters");
     auto room = current_room();
     if (!room) return;
+    ctx_.hub->forget_message(room->id, *id);
     model::Attributes attrs{{"MessageId", *id}, {"MessageID", *id}};
     if (reason) attrs["Reason"] = *reason;
     auto failed = ctx_.hub->cluster() ? report_failure(event_id, request_id) : PublishFailed{};

@@ -110,6 +110,12 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     std::int64_t deadline_ms_ = 0;  // handshake deadline, then close linger deadline
     std::int64_t last_activity_ms_ = 0;
 
+    // Extensions, asked for in the WebSocket URL (docs/extensions.md); zero/false: IVS exactly.
+    std::size_t history_wanted_ = 0;     // ?history=N, capped at --history-messages
+    bool wants_presence_ = false;        // ?presence=1
+    std::uint64_t history_floor_ = 0;    // live MESSAGEs up to this seq came with the backfill
+    std::vector<SharedFrame> backfill_;  // sent right after the 101
+
     friend class RoomHub;
 };
 

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "messaging/room_catalog.hpp"
+#include "messaging/room_history.hpp"
+#include "messaging/room_presence.hpp"
 #include "model/resources.hpp"
 
 namespace parley::messaging {
@@ -23,6 +25,14 @@ class LiveRoomControl {
     // False while the actions above cannot reach every node (the cluster bus is down): the API
     // then answers 500 rather than acting on one node only.
     virtual bool available() const { return true; }
+    // Extensions (docs/extensions.md): the rooms' message history (null when turned off) and
+    // who is connected.
+    virtual const RoomHistory* history() const { return nullptr; }
+    virtual PresencePage presence_page(const std::string& /*room_id*/,
+                                       const std::string& /*after_user*/,
+                                       std::size_t /*limit*/) const {
+        return {};
+    }
 };
 
 }  // namespace parley::messaging

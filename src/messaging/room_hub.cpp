@@ -9,6 +9,7 @@
 #include "bus/bus_envelope.hpp"
 #include "messaging/chat_session.hpp"
 #include "model/clock_format.hpp"
+#include "model/identifiers.hpp"
 
 namespace parley::messaging {
 
@@ -41,14 +42,28 @@ void RoomHub::join(const SessionPtr& s) {
     auto& members = shard.rooms[s->room_id()];
     s->member_slot = members.size();
     members.push_back(s);
-    std::lock_guard lock(directory_mutex_);
-    auto [d, first] = directory_.try_emplace(s->room_id());
-    auto& counts = d->second;
-    counts.resize(shards_.size());
-    ++counts[s->loop_index()];
-    // First member on this node: listen to the room's channel. Under the directory lock, so a
-    // subscribe and a later unsubscribe reach the bus in that order.
-    if (first && cluster_) bus_->subscribe(s->room_id());
+    presence_.connected(s->room_id(), s->user_id(), s->claims_.attributes, s->wants_presence_,
+                        model::now_millis());
+    std::vector<HistoryEntry> backfill;
+    {
+        std::lock_guard lock(directory_mutex_);
+        auto [d, first] = directory_.try_emplace(s->room_id());
+        auto& counts = d->second;
+        counts.resize(shards_.size());
+        ++counts[s->loop_index()];
+        // First member on this node: listen to the room's channel. Under the directory lock, so
+        // a subscribe and a later unsubscribe reach the bus in that order.
+        if (first && cluster_) bus_->subscribe(s->room_id());
+        // Backfill snapshot and membership in one step under the lock that every recorded
+        // MESSAGE also takes: a message recorded before this point is in the snapshot (or older
+        // than what was asked for) and skipped live by its seq; one recorded after it finds this
+        // session a member. No gap, no duplicate.
+        if (history_ && s->history_wanted_ > 0) {
+            backfill = history_->tail(s->room_id(), s->history_wanted_, model::now_nanos());
+            s->history_floor_ = history_->last_seq(s->room_id());
+        }
+    }
+    for (const auto& e : backfill) s->backfill_.push_back(text_frame(*e.json));
 }
 
 void RoomHub::leave(ChatSession* s) {
@@ -65,6 +80,7 @@ void RoomHub::leave(ChatSession* s) {
     }
     members.pop_back();
     if (members.empty()) shard.rooms.erase(it);
+    presence_.disconnected(s->room_id(), s->user_id(), s->wants_presence_);
     std::lock_guard lock(directory_mutex_);
     auto d = directory_.find(s->room_id());
     if (d != directory_.end() && --d->second[s->loop_index()] == 0) {
@@ -97,16 +113,17 @@ void RoomHub::flush_dirty(Shard& shard) {
     }
 }
 
-void RoomHub::for_each_member_loop(const std::string& room_id,
-                                   std::function<void(Shard&, std::vector<SessionPtr>&)> fn) {
+std::vector<std::size_t> RoomHub::member_loops_locked(const std::string& room_id) {
     std::vector<std::size_t> loops;
-    {
-        std::lock_guard lock(directory_mutex_);
-        auto d = directory_.find(room_id);
-        if (d == directory_.end()) return;
-        for (std::size_t i = 0; i < d->second.size(); ++i)
-            if (d->second[i] != 0) loops.push_back(i);
-    }
+    auto d = directory_.find(room_id);
+    if (d == directory_.end()) return loops;
+    for (std::size_t i = 0; i < d->second.size(); ++i)
+        if (d->second[i] != 0) loops.push_back(i);
+    return loops;
+}
+
+void RoomHub::post_to_loops(const std::vector<std::size_t>& loops, const std::string& room_id,
+                            std::function<void(Shard&, std::vector<SessionPtr>&)> fn) {
     for (auto i : loops) {
         auto* shard = shards_[i].get();
         asio::post(*shard->loop, [shard, room_id, fn] {
@@ -115,6 +132,16 @@ void RoomHub::for_each_member_loop(const std::string& room_id,
             fn(*shard, it->second);
         });
     }
+}
+
+void RoomHub::for_each_member_loop(const std::string& room_id,
+                                   std::function<void(Shard&, std::vector<SessionPtr>&)> fn) {
+    std::vector<std::size_t> loops;
+    {
+        std::lock_guard lock(directory_mutex_);
+        loops = member_loops_locked(room_id);
+    }
+    post_to_loops(loops, room_id, std::move(fn));
 }
 
 void RoomHub::set_bus(bus::Bus* b, std::string node_id) {
@@ -133,11 +160,45 @@ void RoomHub::deliver_local(const RoomPtr& room, std::string_view type, const st
     if (observer_) observer_(room, type, json);
     // Encoded once; every receiver on every loop shares these bytes.
     SharedFrame frame = text_frame(json);
-    for_each_member_loop(room->id, [frame](Shard&, std::vector<SessionPtr>& members) {
-        // Copy: a send may abort a slow session, which swap-removes it from `members`.
-        auto receivers = members;
-        for (auto& s : receivers) s->send(frame);
-    });
+    if (!history_ || type != "MESSAGE") {
+        for_each_member_loop(room->id, [frame](Shard&, std::vector<SessionPtr>& members) {
+            // Copy: a send may abort a slow session, which swap-removes it from `members`.
+            auto receivers = members;
+            for (auto& s : receivers) s->send(frame);
+        });
+        return;
+    }
+    // Recorded, its receivers' loops looked up and the deliveries queued in one step (see
+    // join()): each loop then receives the room's messages in seq order, the history's order.
+    std::lock_guard lock(directory_mutex_);
+    const auto seq = history_->append(room->id, json, model::now_nanos());
+    for (auto i : member_loops_locked(room->id)) {
+        auto& shard = *shards_[i];
+        bool post = false;
+        {
+            std::lock_guard inbox_lock(shard.inbox_mutex);
+            shard.inbox.push_back(Shard::Recorded{room->id, frame, seq});
+            post = !std::exchange(shard.drain_posted, true);
+        }
+        if (post) asio::post(*shard.loop, [this, &shard] { drain_inbox(shard); });
+    }
+}
+
+void RoomHub::drain_inbox(Shard& shard) {
+    std::vector<Shard::Recorded> items;
+    {
+        std::lock_guard lock(shard.inbox_mutex);
+        items.swap(shard.inbox);
+        shard.drain_posted = false;
+    }
+    for (const auto& item : items) {
+        auto it = shard.rooms.find(item.room_id);
+        if (it == shard.rooms.end()) continue;
+        // Copy: a send may abort a slow session, which swap-removes it from the members.
+        auto receivers = it->second;
+        for (auto& s : receivers)
+            if (s->history_floor_ < item.seq) s->send(item.frame);  // else in the backfill
+    }
 }
 
 // The origin node delivers to its own members when the bus has accepted the payload and skips
@@ -257,6 +318,7 @@ void RoomHub::send_event(const RoomPtr& room, const std::string& event_id,
 
 void RoomHub::delete_message(const RoomPtr& room, const std::string& event_id,
                              const std::string& message_id, const std::string& reason) {
+    forget_message(room->id, message_id);
     model::Attributes attrs{{"MessageId", message_id}, {"MessageID", message_id}};
     if (!reason.empty()) attrs["Reason"] = reason;
     publish_event(room, ChatEvent{.id = event_id,
@@ -283,8 +345,13 @@ void RoomHub::room_updated(const RoomPtr&) {
     // Sessions read limits from the catalog on every request, so nothing to push.
 }
 
+void RoomHub::forget_message(const std::string& room_id, std::string_view message_id) {
+    if (history_) history_->remove(room_id, message_id);
+}
+
 void RoomHub::room_deleted(const std::string& room_id) {
     ctx_.room_rates.forget(room_id);
+    if (history_) history_->drop_room(room_id);
     close_room(room_id, 1000, "Room deleted");
 }
 
@@ -305,8 +372,47 @@ void RoomHub::schedule_tick(std::size_t i) {
         std::vector<SessionPtr> all(shard.sessions.begin(), shard.sessions.end());
         for (auto& s : all) s->tick(now);
         ctx_.replay_guard.sweep(now);
-        if (i == 0) ctx_.room_rates.sweep_idle(model::now_nanos());  // shared by all loops
+        if (i == 0) {
+            ctx_.room_rates.sweep_idle(model::now_nanos());  // shared by all loops
+            flush_presence();
+        }
     });
+}
+
+// Coalescing: a room's arrivals and departures are gathered for up to a second and net out (a
+// user who came and went in between is no news). Up to kPresenceEventsPerFlush of them go out
+// as one event per user; beyond that, members get one parley:PRESENCE_SUMMARY instead, so a
+// room of 10,000 joining at once costs each listener one frame a second, not 10,000.
+constexpr std::size_t kPresenceEventsPerFlush = 20;
+
+void RoomHub::flush_presence() {
+    for (auto& c : presence_.take_changes()) {
+        auto frames = std::make_shared<std::vector<SharedFrame>>();
+        auto event = [&](std::string name, model::Attributes attrs) {
+            frames->push_back(
+                text_frame(event_json(ChatEvent{.id = model::new_id(),
+                                                .request_id = "",
+                                                .event_name = std::move(name),
+                                                .attributes = std::move(attrs),
+                                                .send_time_ns = model::now_nanos()})));
+        };
+        if (c.joined.size() + c.left.size() <= kPresenceEventsPerFlush) {
+            for (const auto& u : c.joined) event("parley:USER_JOINED", {{"UserId", u}});
+            for (const auto& u : c.left) event("parley:USER_LEFT", {{"UserId", u}});
+        } else {
+            event("parley:PRESENCE_SUMMARY",
+                  {{"Joined", std::to_string(c.joined.size())},
+                   {"Left", std::to_string(c.left.size())},
+                   {"UserCount", std::to_string(c.user_count)},
+                   {"ConnectionCount", std::to_string(c.connection_count)}});
+        }
+        for_each_member_loop(c.room_id, [frames](Shard&, std::vector<SessionPtr>& members) {
+            auto receivers = members;
+            for (auto& s : receivers)
+                if (s->wants_presence_)
+                    for (const auto& f : *frames) s->send(f);
+        });
+    }
 }
 
 void RoomHub::shutdown(std::uint16_t code, const std::string& reason) {

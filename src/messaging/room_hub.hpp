@@ -17,6 +17,8 @@
 #include "messaging/chat_frames.hpp"
 #include "messaging/edge_context.hpp"
 #include "messaging/live_room_control.hpp"
+#include "messaging/room_history.hpp"
+#include "messaging/room_presence.hpp"
 
 namespace parley::messaging {
 
@@ -44,6 +46,8 @@ class RoomHub : public LiveRoomControl {
     void set_bus(bus::Bus* b, std::string node_id);
     bool cluster() const { return cluster_; }
     bus::Bus* bus() const { return bus_; }
+    // Before any session: keep each room's recent messages (null: no history, IVS behaviour).
+    void set_history(RoomHistory* h) { history_ = h; }
 
     // On the session's loop.
     void attach(const SessionPtr& s);  // every connection, for ticks and shutdown
@@ -84,6 +88,15 @@ class RoomHub : public LiveRoomControl {
                                     PublishFailed failed = {});
     bool available() const override { return !cluster_ || bus_->healthy(); }
 
+    // Extensions (docs/extensions.md).
+    const RoomHistory* history() const override { return history_; }
+    PresencePage presence_page(const std::string& room_id, const std::string& after_user,
+                               std::size_t limit) const override {
+        return presence_.page(room_id, after_user, limit);
+    }
+    // A deleted message leaves the history (the DELETE_MESSAGE event itself goes out as before).
+    void forget_message(const std::string& room_id, std::string_view message_id);
+
   private:
     struct Shard {
         boost::asio::io_context* loop;
@@ -92,7 +105,19 @@ class RoomHub : public LiveRoomControl {
         std::vector<SessionPtr> dirty;  // owning: a session may close before the flush runs
         bool flush_posted = false;
         std::unique_ptr<boost::asio::steady_timer> tick_timer;
+        // Recorded MESSAGEs (history on), in seq order. Not one asio::post each: a post from
+        // the loop's own thread is queued privately and would run after posts from other
+        // threads, so members would see the room in another order than its history.
+        struct Recorded {
+            std::string room_id;
+            SharedFrame frame;
+            std::uint64_t seq;
+        };
+        std::mutex inbox_mutex;
+        std::vector<Recorded> inbox;
+        bool drain_posted = false;
     };
+    void drain_inbox(Shard& shard);
     void schedule_tick(std::size_t shard);
     void flush_dirty(Shard& shard);
     void deliver_local(const RoomPtr& room, std::string_view type, const std::string& json);
@@ -103,6 +128,11 @@ class RoomHub : public LiveRoomControl {
     // Runs `fn(shard, members)` on each loop that has members of the room.
     void for_each_member_loop(const std::string& room_id,
                               std::function<void(Shard&, std::vector<SessionPtr>&)> fn);
+    void post_to_loops(const std::vector<std::size_t>& loops, const std::string& room_id,
+                       std::function<void(Shard&, std::vector<SessionPtr>&)> fn);
+    std::vector<std::size_t> member_loops_locked(const std::string& room_id);
+    // Once a second: the parley:USER_JOINED / USER_LEFT events of ?presence=1 clients.
+    void flush_presence();
 
     EdgeContext& ctx_;
     std::vector<std::unique_ptr<Shard>> shards_;
@@ -113,6 +143,8 @@ class RoomHub : public LiveRoomControl {
     bus::Bus* bus_ = nullptr;
     bool cluster_ = false;
     std::string node_id_;
+    RoomHistory* history_ = nullptr;
+    RoomPresence presence_;
 };
 
 }  // namespace parley::messaging

@@ -72,4 +72,38 @@ std::vector<std::string_view> offered_subprotocols(std::string_view header) {
     return out;
 }
 
+ConnectOptions parse_connect_options(std::string_view target) {
+    ConnectOptions out;
+    auto q = target.find('?');
+    if (q == std::string_view::npos) return out;
+    auto query = target.substr(q + 1);
+    if (auto hash = query.find('#'); hash != std::string_view::npos) query = query.substr(0, hash);
+    while (!query.empty()) {
+        auto amp = query.find('&');
+        auto part = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        auto eq = part.find('=');
+        auto name = part.substr(0, eq);
+        auto value = eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1);
+        if (name == "history") {
+            if (value.empty() || value.size() > 6 ||
+                value.find_first_not_of("0123456789") != std::string_view::npos) {
+                out.error = "history must be a whole number of messages";
+                return out;
+            }
+            out.history = std::stoul(std::string(value));
+        } else if (name == "presence") {
+            if (value == "1" || value == "true")
+                out.presence = true;
+            else if (value == "0" || value == "false")
+                out.presence = false;
+            else {
+                out.error = "presence must be 1 or 0";
+                return out;
+            }
+        }
+    }
+    return out;
+}
+
 }  // namespace parley::messaging

@@ -21,4 +21,14 @@ bool is_valid_subprotocol_token(std::string_view s);
 // tabs and dropping empty ones. The views point into `header`.
 std::vector<std::string_view> offered_subprotocols(std::string_view header);
 
+// Parley's opt-in extensions, asked for in the request target's query (docs/extensions.md):
+// ?history=N (backfill the room's last N messages) and ?presence=1 (join/leave events). Other
+// parameters are ignored, as the service does. `error` is set for a malformed value.
+struct ConnectOptions {
+    std::size_t history = 0;
+    bool presence = false;
+    std::string error;
+};
+ConnectOptions parse_connect_options(std::string_view target);
+
 }  // namespace parley::messaging

@@ -28,6 +28,7 @@
 #include "messaging/lambda_message_reviewer.hpp"
 #include "messaging/rate_limiter.hpp"
 #include "messaging/room_catalog.hpp"
+#include "messaging/room_history.hpp"
 #include "messaging/room_hub.hpp"
 #include "messaging/server_tls_context.hpp"
 #include "model/clock_format.hpp"
@@ -41,6 +42,7 @@
 #include "server/master_key.hpp"
 #include "server/memory_trimmer.hpp"
 #include "server/shared_token_keys.hpp"
+#include "store/history_log.hpp"
 #include "store/pg_change_listener.hpp"
 #include "store/pg_store.hpp"
 #include "store/sqlite_store.hpp"
@@ -71,6 +73,9 @@ struct ParleyServer::Parts {
     messaging::RoomRateLimiter room_rates;
     messaging::EdgeMetrics edge_metrics;
     std::unique_ptr<messaging::EdgeContext> edge;
+    // Message history (docs/extensions.md): before `hub`, which records into it.
+    std::unique_ptr<store::SqliteHistoryLog> history_log;  // SQLite store only
+    std::unique_ptr<messaging::RoomHistory> history;
     std::unique_ptr<EventLoopPool> loops;
     // After `loops`: its timers are destroyed while the loops' io_contexts still exist.
     std::unique_ptr<messaging::RoomHub> hub;
@@ -117,6 +122,32 @@ bool spool_holds_files(const std::filesystem::path& spool) {
     return false;
 }
 }  // namespace
+
+// ---- message history (docs/extensions.md) ----
+void ParleyServer::start_history() {
+    auto& p = *parts_;
+    messaging::HistoryLimits limits{
+        .max_messages = config_.history_messages,
+        .max_age_ns = std::int64_t{config_.history_minutes} * 60 * 1'000'000'000};
+    if (!limits.enabled()) return;
+    if (p.hub->cluster()) {
+        // Each node sees only the messages of rooms it has members in: not a cluster-wide
+        // history, so none rather than a partial one (docs/extensions.md).
+        spdlog::warn("message history and ?history=N are not available with --bus redis yet");
+        return;
+    }
+    if (!config_.uses_postgresql()) {
+        p.history_log = std::make_unique<store::SqliteHistoryLog>(
+            config_.data_dir / "parley.db", limits.max_messages, limits.max_age_ns);
+    }
+    p.history = std::make_unique<messaging::RoomHistory>(limits, p.history_log.get());
+    if (p.history_log) {
+        auto records = p.history_log->load(model::now_nanos());
+        spdlog::info("message history: {} message(s) restored", records.size());
+        p.history->restore(std::move(records));
+    }
+    p.hub->set_history(p.history.get());
+}
 
 void ParleyServer::start() {
     auto& p = *(parts_ = std::make_unique<Parts>());
@@ -241,6 +272,7 @@ void ParleyServer::start() {
         p.bus = std::make_unique<bus::RedisBus>(p.loops->loop(0), std::move(url));
     }
     p.hub->set_bus(p.bus.get(), model::new_id());
+    start_history();
     p.bus->start();
     p.router->set_bus_health([b = p.bus.get()] { return b->healthy(); });
     p.hub->set_publish_observer([logger = p.chat_logger.get()](
@@ -561,6 +593,7 @@ void ParleyServer::stop() {
     if (p.chat_logger) p.chat_logger->stop();
     // Then the uploaders: a request in flight completes, the spool keeps everything else.
     if (p.chat_log_delivery) p.chat_log_delivery->stop();
+    if (p.history_log) p.history_log->flush();
     // Teardown order: first what holds sockets and timers of the loops (the reviewer's idle
     // connections, the hub's sessions and tick timers), then the loops themselves, whose pending
     // handlers still own sessions; those sessions count themselves out of edge_metrics, which

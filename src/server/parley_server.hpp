@@ -18,6 +18,7 @@ class ParleyServer {
     void stop();
 
   private:
+    void start_history();  // message history (docs/extensions.md)
     struct Parts;
     void schedule_key_maintenance();
     void open_shared_store();

@@ -211,6 +211,16 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
                    "text, or json: one JSON object per line (time, level, msg)")
         ->capture_default_str()
         ->check(CLI::IsMember({"text", "json"}));
+    // ---- message history (docs/extensions.md) ----
+    app.add_option("--history-messages", out.history_messages,
+                   "Messages kept per room for ?history=N backfill and ListRoomMessages "
+                   "(0 = no history)")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{0}, std::size_t{10000}));
+    app.add_option("--history-minutes", out.history_minutes,
+                   "How long a message stays in a room's history (0 = no history)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 60 * 24 * 365));
     app.add_option("--log-level", out.log_level, "trace, debug, info, warn, error")
         ->capture_default_str()
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));

@@ -64,6 +64,10 @@ struct ServerConfig {
     std::string api_tls_cert, api_tls_key;
     // "text" (human-readable lines) or "json" (one JSON object per line).
     std::string log_format = "text";
+    // Message history (docs/extensions.md): per room, at most this many messages of at most
+    // this age; 0 in either turns history off.
+    std::size_t history_messages = 100;
+    int history_minutes = 1440;
     bool uses_postgresql() const { return store != "sqlite"; }
 };
 

@@ -52,6 +52,20 @@ CREATE TABLE tags (
     PRIMARY KEY (resource_arn, key)
 ) WITHOUT ROWID;
 )sql"},
+    // Message history (docs/extensions.md): each room's recent MESSAGE frames, as delivered.
+    // `seq` orders a room's messages; trimming by count and age keeps the table small. No
+    // secondary index: every statement names one room, whose at most N rows the primary key
+    // reaches directly, and an index would cost each insert more than it saves.
+    SchemaMigration{2, R"sql(
+CREATE TABLE room_messages (
+    room_id      TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    message_id   TEXT NOT NULL,
+    send_time_ns INTEGER NOT NULL,
+    json         TEXT NOT NULL,
+    PRIMARY KEY (room_id, seq)
+) WITHOUT ROWID;
+)sql"},
 };
 
 constexpr bool versions_ascend_from_one() {

@@ -137,3 +137,17 @@ TEST(DisconnectUserRequest, ToValueUsesModelNamesAndRoundTrips) {
 
 }  // namespace
 }  // namespace parley::model
+
+// ---- Parley extensions: timestamps of ListRoomMessages ----
+#include "model/extension_shapes.hpp"
+
+TEST(ExtensionShapes, ParsesIso8601Timestamps) {
+    using parley::model::parse_iso8601_nanos;
+    EXPECT_EQ(parse_iso8601_nanos("1970-01-01T00:00:01Z"), 1'000'000'000);
+    EXPECT_EQ(parse_iso8601_nanos("1970-01-01T00:00:01.5Z"), 1'500'000'000);
+    EXPECT_EQ(parse_iso8601_nanos("1970-01-01T01:00:00+01:00"), 0);
+    EXPECT_EQ(parse_iso8601_nanos("2022-12-02T08:21:20.754555595Z"), 1669969280754555595);
+    EXPECT_FALSE(parse_iso8601_nanos("yesterday"));
+    EXPECT_FALSE(parse_iso8601_nanos("2022-13-02T08:21:20Z"));
+    EXPECT_FALSE(parse_iso8601_nanos("2022-12-02T08:21:20"));
+}

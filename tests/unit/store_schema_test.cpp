@@ -66,7 +66,8 @@ TEST(StoreSchemaTest, FreshDatabaseIsCreatedWithDirectoriesAndLatestSchema) {
     EXPECT_EQ(raw.text("PRAGMA user_version"), std::to_string(latest_schema_version()));
     EXPECT_EQ(raw.text("PRAGMA journal_mode"), "wal");  // persistent in the file
     const std::set<std::string> expected = {"rooms", "room_logging_configurations",
-                                            "logging_configurations", "tags"};
+                                            "logging_configurations", "tags",
+                                            "room_messages"};  // message history (v2)
     EXPECT_EQ(raw.tables(), expected);
 }
 

@@ -1,0 +1,87 @@
+#include "messaging/room_presence.hpp"
+
+namespace parley::messaging {
+
+void RoomPresence::connected(const std::string& room_id, const std::string& user_id,
+                             const model::Attributes& attributes, bool listens,
+                             std::int64_t now_ms) {
+    std::lock_guard lock(mutex_);
+    auto& room = rooms_[room_id];
+    ++room.connections;
+    if (listens) ++room.listeners;
+    auto [it, first] = room.users.try_emplace(user_id);
+    if (first) {
+        it->second = PresenceUser{.user_id = user_id,
+                                  .attributes = attributes,
+                                  .connections = 0,
+                                  .connected_since_ms = now_ms};
+        auto p = room.pending.find(user_id);
+        if (p != room.pending.end() && p->second == Pending::Left)
+            room.pending.erase(p);  // went and came back: no news
+        else
+            room.pending[user_id] = Pending::Joined;
+    }
+    ++it->second.connections;
+}
+
+void RoomPresence::disconnected(const std::string& room_id, const std::string& user_id,
+                                bool listens) {
+    std::lock_guard lock(mutex_);
+    auto r = rooms_.find(room_id);
+    if (r == rooms_.end()) return;
+    auto& room = r->second;
+    if (room.connections > 0) --room.connections;
+    if (listens && room.listeners > 0) --room.listeners;
+    auto u = room.users.find(user_id);
+    if (u != room.users.end() && --u->second.connections == 0) {
+        room.users.erase(u);
+        auto p = room.pending.find(user_id);
+        if (p != room.pending.end() && p->second == Pending::Joined)
+            room.pending.erase(p);  // came and went: no news
+        else
+            room.pending[user_id] = Pending::Left;
+    }
+    if (room.connections == 0 && room.pending.empty()) rooms_.erase(r);
+}
+
+PresencePage RoomPresence::page(const std::string& room_id, const std::string& after_user,
+                                std::size_t limit) const {
+    PresencePage out;
+    std::lock_guard lock(mutex_);
+    auto r = rooms_.find(room_id);
+    if (r == rooms_.end()) return out;
+    const auto& room = r->second;
+    out.connection_count = room.connections;
+    out.user_count = room.users.size();
+    auto it = after_user.empty() ? room.users.begin() : room.users.upper_bound(after_user);
+    for (; it != room.users.end() && out.users.size() < limit; ++it)
+        out.users.push_back(it->second);
+    out.more = it != room.users.end();
+    return out;
+}
+
+std::vector<PresenceChanges> RoomPresence::take_changes() {
+    std::vector<PresenceChanges> out;
+    std::lock_guard lock(mutex_);
+    for (auto it = rooms_.begin(); it != rooms_.end();) {
+        auto& room = it->second;
+        if (!room.pending.empty() && room.listeners > 0) {
+            PresenceChanges c{.room_id = it->first,
+                              .joined = {},
+                              .left = {},
+                              .user_count = room.users.size(),
+                              .connection_count = room.connections};
+            for (const auto& [user, what] : room.pending)
+                (what == Pending::Joined ? c.joined : c.left).push_back(user);
+            out.push_back(std::move(c));
+        }
+        room.pending.clear();
+        if (room.connections == 0)
+            it = rooms_.erase(it);
+        else
+            ++it;
+    }
+    return out;
+}
+
+}  // namespace parley::messaging

@@ -1,0 +1,62 @@
+#pragma once
+// Who is connected to each room of this node: connections per user, for GetRoomPresence, and
+// the users who arrived (first connection) or went (last connection closed) since the last
+// look, for the parley:USER_JOINED / parley:USER_LEFT events of ?presence=1 clients.
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/resources.hpp"
+
+namespace parley::messaging {
+
+struct PresenceUser {
+    std::string user_id;
+    model::Attributes attributes;  // of the user's first open connection's token
+    std::size_t connections = 0;
+    std::int64_t connected_since_ms = 0;
+};
+
+struct PresencePage {
+    std::size_t connection_count = 0;
+    std::size_t user_count = 0;
+    std::vector<PresenceUser> users;  // by user id, bytewise
+    bool more = false;
+};
+
+struct PresenceChanges {
+    std::string room_id;
+    std::vector<std::string> joined, left;
+    std::size_t user_count = 0, connection_count = 0;
+};
+
+class RoomPresence {
+  public:
+    // Thread-safe. `listens`: the connection asked for presence events (?presence=1).
+    void connected(const std::string& room_id, const std::string& user_id,
+                   const model::Attributes& attributes, bool listens, std::int64_t now_ms);
+    void disconnected(const std::string& room_id, const std::string& user_id, bool listens);
+    // Users after `after_user` (bytewise), at most `limit`; the counts are the room's.
+    PresencePage page(const std::string& room_id, const std::string& after_user,
+                      std::size_t limit) const;
+    // The net arrivals and departures since the last call, of rooms with a listener: a user
+    // who came and went in between (or went and came back) is in neither list.
+    std::vector<PresenceChanges> take_changes();
+
+  private:
+    enum class Pending { Joined, Left };
+    struct Room {
+        std::map<std::string, PresenceUser> users;
+        std::size_t connections = 0;
+        std::size_t listeners = 0;
+        std::map<std::string, Pending> pending;
+    };
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, Room> rooms_;
+};
+
+}  // namespace parley::messaging
