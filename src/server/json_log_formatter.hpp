@@ -18,7 +18,4 @@ class JsonLogFormatter final : public spdlog::formatter {
     std::unique_ptr<spdlog::formatter> clone() const override;
 };
 
-// Appends `s` as a JSON string literal (quotes included).
-void append_json_string(std::string& out, std::string_view s);
-
 }  // namespace parley::server
