@@ -18,7 +18,9 @@ load=build/parley-load
 [ -x build/parleyd ] && [ -x "$load" ] || { echo "build parleyd and parley-load first (make build)"; exit 2; }
 [ -x bench/.peers/uws_chat_peer ] || { echo "run bench/build-peers.sh first"; exit 2; }
 export PARLEY_ACCESS_KEY_ID=AKIDBENCHCOMPARE0001 PARLEY_SECRET_ACCESS_KEY=benchCompareSecretKey0000000000000000000
-API=127.0.0.1:39080 CHAT=127.0.0.1:39081
+# Below the ephemeral port range (32768-60999 here), which the load tool's 10,000 client sockets
+# draw from: a listener there can find its port taken by a client connection.
+API=127.0.0.1:29080 CHAT=127.0.0.1:29081
 
 start_server() {  # start_server NAME: sets pid, peer_flag
   case $1 in
@@ -27,7 +29,8 @@ start_server() {  # start_server NAME: sets pid, peer_flag
       taskset -c 0 build/parleyd --threads 1 --data-dir "$data" --api-listen $API --chat-listen $CHAT \
         --log-level warn >"$out/server.log" 2>&1 &
       pid=$! peer_flag=
-      for _ in $(seq 1 100); do curl -fs "http://$API/readyz" >/dev/null 2>&1 && break; sleep 0.1; done ;;
+      for _ in $(seq 1 100); do curl -fs "http://$API/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+      curl -fs "http://$API/readyz" >/dev/null 2>&1 || { echo "parleyd did not start:"; cat "$out/server.log"; } ;;
     uws)
       taskset -c 0 bench/.peers/uws_chat_peer "${CHAT##*:}" >"$out/server.log" 2>&1 &
       pid=$! peer_flag=--peer; sleep 0.5 ;;

@@ -24,7 +24,11 @@ for (const f of readdirSync(dir).sort()) {
   add(m[1], m[3], { rows, connectsPerS: opened && opened[3] ? Number(opened[3]) : NaN });
 }
 
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+// Runs that failed (no figure) are left out of a mean rather than turning it into NaN.
+const mean = (xs) => {
+  const ok = xs.filter(Number.isFinite);
+  return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : NaN;
+};
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 // Highest deliveries/s of a phase with nothing lost and p99 under 50 ms.
@@ -43,12 +47,14 @@ const pick = (server, scenario) => runs[server]?.[scenario] ?? [];
 for (const scenario of ['10x200', '1x2000']) {
   const p = pick('parley', scenario), u = pick('uws', scenario);
   if (!p.length || !u.length) continue;
-  const pBest = mean(p.map((r) => best(r.rows))), uBest = mean(u.map((r) => best(r.rows)));
+  const ran = (runsOf) => runsOf.filter((r) => r.rows.length);
+  const pBest = mean(ran(p).map((r) => best(r.rows))), uBest = mean(ran(u).map((r) => best(r.rows)));
   ratioRows.push([`${scenario}: highest deliveries/s with 0 lost and p99 < 50 ms (higher is better)`, pBest, uBest]);
-  const phases = p[0].rows.length;
+  if (!ran(p).length || !ran(u).length) continue;
+  const phases = ran(p)[0].rows.length;
   for (let i = 0; i < phases; ++i) {
     const at = (runsOf, k) => mean(runsOf.map((r) => r.rows[i]?.[k]).filter(Number.isFinite));
-    const label = `${scenario} at ${p[0].rows[i].rate} msg/s (${f1(at(u, 'deliveries'))} deliveries/s for uWS)`;
+    const label = `${scenario} at ${ran(p)[0].rows[i].rate} msg/s (${f1(at(u, 'deliveries'))} deliveries/s for uWS)`;
     ratioRows.push([`${label}: p50 ms`, at(p, 'p50'), at(u, 'p50')]);
     ratioRows.push([`${label}: p99 ms`, at(p, 'p99'), at(u, 'p99')]);
     ratioRows.push([`${label}: server CPU µs per delivery`, at(p, 'usPerDelivery'), at(u, 'usPerDelivery')]);
