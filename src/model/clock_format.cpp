@@ -86,6 +86,32 @@ std::string format_http_date(std::int64_t secs) {
     return buf;
 }
 
+namespace {
+
+// Seconds since the epoch of a UTC calendar time (month 1-12), for every parser below.
+std::int64_t utc_seconds(int year, int month, int day, int hour, int minute, int second) {
+    std::tm tm{};
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+    return static_cast<std::int64_t>(timegm(&tm));
+}
+
+bool iso_digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
+    if (pos + n > s.size()) return false;
+    out = 0;
+    for (std::size_t i = pos; i < pos + n; ++i) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        out = out * 10 + (s[i] - '0');
+    }
+    return true;
+}
+
+}  // namespace
+
 std::optional<std::int64_t> parse_amz_date(std::string_view s) {
     if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') return std::nullopt;
     int y, mo, d, h, mi, se;
@@ -93,14 +119,7 @@ std::optional<std::int64_t> parse_amz_date(std::string_view s) {
     if (std::sscanf(str.c_str(), "%4d%2d%2dT%2d%2d%2dZ", &y, &mo, &d, &h, &mi, &se) != 6)
         return std::nullopt;
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return std::nullopt;
-    std::tm tm{};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se;
-    return static_cast<std::int64_t>(timegm(&tm));
+    return utc_seconds(y, mo, d, h, mi, se);
 }
 
 std::optional<std::int64_t> parse_http_date(std::string_view s) {
@@ -117,14 +136,47 @@ std::optional<std::int64_t> parse_http_date(std::string_view s) {
     for (int i = 0; i < 12; ++i)
         if (std::string_view(mon) == kMonths[i]) m = i;
     if (m < 0) return std::nullopt;
-    std::tm tm{};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = m;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se;
-    return static_cast<std::int64_t>(timegm(&tm));
+    return utc_seconds(y, m + 1, d, h, mi, se);
+}
+
+std::optional<std::int64_t> parse_iso8601_nanos(std::string_view s) {
+    int year, mon, day, hour, min, sec;
+    if (!iso_digits(s, 0, 4, year) || s.size() < 20 || s[4] != '-' || !iso_digits(s, 5, 2, mon) ||
+        s[7] != '-' || !iso_digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't') ||
+        !iso_digits(s, 11, 2, hour) || s[13] != ':' || !iso_digits(s, 14, 2, min) || s[16] != ':' ||
+        !iso_digits(s, 17, 2, sec))
+        return std::nullopt;
+    if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)
+        return std::nullopt;
+    std::size_t pos = 19;
+    std::int64_t fraction_ns = 0;
+    if (pos < s.size() && s[pos] == '.') {
+        ++pos;
+        std::int64_t scale = 100'000'000;
+        std::size_t start = pos;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+            fraction_ns += (s[pos] - '0') * scale;
+            scale /= 10;
+            ++pos;
+        }
+        if (pos == start || pos - start > 9) return std::nullopt;
+    }
+    std::int64_t offset_s = 0;
+    if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+        ++pos;
+    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+        int oh, om;
+        if (!iso_digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+            !iso_digits(s, pos + 4, 2, om))
+            return std::nullopt;
+        offset_s = (oh * 3600 + om * 60) * (s[pos] == '+' ? 1 : -1);
+        pos += 6;
+    } else {
+        return std::nullopt;
+    }
+    if (pos != s.size()) return std::nullopt;
+    const std::int64_t epoch = utc_seconds(year, mon, day, hour, min, sec);
+    return (epoch - offset_s) * 1'000'000'000 + fraction_ns;
 }
 
 }  // namespace parley::model

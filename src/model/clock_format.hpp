@@ -20,5 +20,8 @@ std::string format_http_date(std::int64_t epoch_seconds);      // Sun, 30 Aug 20
 // Parses yyyymmddTHHMMSSZ (X-Amz-Date) or an RFC 1123 date (Date header).
 std::optional<std::int64_t> parse_amz_date(std::string_view s);
 std::optional<std::int64_t> parse_http_date(std::string_view s);
+// "2026-11-27T17:00:00Z", "2026-11-27T17:00:00.123456789Z" or with a "+01:00" offset, as
+// nanoseconds since the epoch; nullopt when it is not such a timestamp.
+std::optional<std::int64_t> parse_iso8601_nanos(std::string_view s);
 
 }  // namespace parley::model

@@ -7,13 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "model/clock_format.hpp"  // parse_iso8601_nanos, used by these shapes
 #include "model/value.hpp"
 
 namespace parley::model {
-
-// "2026-11-27T17:00:00Z", "2026-11-27T17:00:00.123456789Z" or with a "+01:00" offset, as
-// nanoseconds since the epoch; nullopt when it is not such a timestamp.
-std::optional<std::int64_t> parse_iso8601_nanos(std::string_view s);
 
 struct ListRoomMessagesRequest {
     std::string room_identifier{};     // required, room ARN
