@@ -1,4 +1,4 @@
-#include "messaging/lambda_invoke_client.hpp"
+#include "messaging/review/lambda_invoke_client.hpp"
 
 #include <gtest/gtest.h>
 

@@ -23,9 +23,9 @@
 #include <gtest/gtest.h>
 
 #include "messaging/edge_metrics.hpp"
-#include "messaging/lambda_invoke_client.hpp"
-#include "messaging/lambda_message_reviewer.hpp"
-#include "messaging/lambda_tls_context.hpp"
+#include "messaging/review/lambda_invoke_client.hpp"
+#include "messaging/review/lambda_message_reviewer.hpp"
+#include "messaging/review/lambda_tls_context.hpp"
 
 namespace parley::messaging {
 namespace {

@@ -1,4 +1,4 @@
-#include "messaging/review_exchange.hpp"
+#include "messaging/review/review_exchange.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "messaging/lambda_message_reviewer.hpp"
+#include "messaging/review/lambda_message_reviewer.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -7,8 +7,8 @@
 #include <stdexcept>
 
 #include "messaging/chat_session.hpp"
-#include "messaging/lambda_tls_context.hpp"
-#include "messaging/review_exchange.hpp"
+#include "messaging/review/lambda_tls_context.hpp"
+#include "messaging/review/review_exchange.hpp"
 #include "model/clock_format.hpp"
 
 namespace parley::messaging {

@@ -11,8 +11,8 @@
 
 #include "auth/credential_store.hpp"
 #include "messaging/edge_metrics.hpp"
-#include "messaging/lambda_invoke_client.hpp"
 #include "messaging/message_reviewer.hpp"
+#include "messaging/review/lambda_invoke_client.hpp"
 
 namespace parley::messaging {
 

@@ -1,4 +1,4 @@
-#include "messaging/lambda_invoke_client.hpp"
+#include "messaging/review/lambda_invoke_client.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,7 +10,7 @@
 
 #include "auth/canonical_request.hpp"
 #include "auth/sigv4_signer.hpp"
-#include "messaging/lambda_tls_context.hpp"
+#include "messaging/review/lambda_tls_context.hpp"
 #include "model/version.hpp"
 #include "net/client_connection.hpp"
 
