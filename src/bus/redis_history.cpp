@@ -3,7 +3,10 @@
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdlib>
 #include <limits>
+#include <memory>
 
 namespace parley::bus {
 
@@ -56,20 +59,35 @@ bool reply_failed(const redisReply* r) {
 
 }  // namespace
 
+RedisHistory::RedisHistory(RedisBus& bus, std::size_t max_messages, std::int64_t max_age_ms)
+    : bus_(bus), max_messages_(max_messages), max_age_ms_(max_age_ms) {
+    if (const char* env = std::getenv("PARLEY_TEST_BACKFILL_READ_DELAY_MS"); env && *env)
+        read_delay_ms_ = std::max(0, std::atoi(env));
+}
+
 void RedisHistory::backfill(const std::string& room_id, std::size_t n, HistoryItemsDone done) {
     // Subscribed first, read second (see SharedHistory::backfill): a message appended after the
     // read is published after it too, and Redis has confirmed the subscription before.
     bus_.when_subscribed(room_id, std::chrono::seconds(3), [this, room_id, n, done](bool live) {
         if (!live) return done(false, {});
-        bus_.command_async({"XREVRANGE", RedisBus::history_stream_of(room_id), "+", "-", "COUNT",
-                            std::to_string(n)},
-                           [this, done](redisReply* r) {
-                               if (reply_failed(r)) return done(false, {});
-                               auto items = history_items_of(r, bus_.redis_now_ms() - max_age_ms_);
-                               std::reverse(items.begin(), items.end());
-                               done(true, std::move(items));
-                           });
+        if (read_delay_ms_ == 0) return read_tail(room_id, n, done);
+        auto timer = std::make_shared<boost::asio::steady_timer>(
+            bus_.io(), std::chrono::milliseconds(read_delay_ms_));
+        timer->async_wait([this, timer, room_id, n, done](const boost::system::error_code&) {
+            read_tail(room_id, n, done);
+        });
     });
+}
+
+void RedisHistory::read_tail(const std::string& room_id, std::size_t n, HistoryItemsDone done) {
+    bus_.command_async(
+        {"XREVRANGE", RedisBus::history_stream_of(room_id), "+", "-", "COUNT", std::to_string(n)},
+        [this, done](redisReply* r) {
+            if (reply_failed(r)) return done(false, {});
+            auto items = history_items_of(r, bus_.redis_now_ms() - max_age_ms_);
+            std::reverse(items.begin(), items.end());
+            done(true, std::move(items));
+        });
 }
 
 void RedisHistory::page(const std::string& room_id, std::optional<StreamId> before,

@@ -12,8 +12,7 @@ namespace parley::bus {
 
 class RedisHistory final : public SharedHistory {
   public:
-    RedisHistory(RedisBus& bus, std::size_t max_messages, std::int64_t max_age_ms)
-        : bus_(bus), max_messages_(max_messages), max_age_ms_(max_age_ms) {}
+    RedisHistory(RedisBus& bus, std::size_t max_messages, std::int64_t max_age_ms);
 
     void backfill(const std::string& room_id, std::size_t n, HistoryItemsDone done) override;
     void page(const std::string& room_id, std::optional<StreamId> before, std::size_t limit,
@@ -25,6 +24,11 @@ class RedisHistory final : public SharedHistory {
     RedisBus& bus_;
     std::size_t max_messages_;
     std::int64_t max_age_ms_;
+    // Test hook (PARLEY_TEST_BACKFILL_READ_DELAY_MS): widens the window between "subscription
+    // live" and the history read, which a live Redis on loopback makes too short to hit, so
+    // the e2e test proves the held and deduplicated live messages, not a lucky timing.
+    std::int64_t read_delay_ms_ = 0;
+    void read_tail(const std::string& room_id, std::size_t n, HistoryItemsDone done);
 };
 
 }  // namespace parley::bus

@@ -30,7 +30,10 @@ before(async () => {
   const store = database(sharedCluster());
   const args = ['--bus', redis.url, '--history-messages', '30'];
   A = await startParley({ store, args });
-  B = await startParley({ store, args });
+  // On B the history read waits 150 ms after the subscription is live (a test hook): live
+  // messages at the room rate arrive meanwhile, so the hold-and-deduplicate path is what the
+  // joiners on B go through every time, not by luck of timing.
+  B = await startParley({ store, args, env: { PARLEY_TEST_BACKFILL_READ_DELAY_MS: '150' } });
   C = await startParley({ store, args });
   const ready = async (n) => { try { return (await fetch(`${n.apiUrl}/readyz`)).status === 200; } catch { return false; } };
   await waitFor(async () => (await Promise.all([A, B, C].map(ready))).every(Boolean), 10000, 'nodes ready');
