@@ -324,6 +324,7 @@ void RedisBus::run_script(const std::string& room_id, int per_second, std::strin
         const std::int64_t local_deadline = steady_ms() + kPublishDeadlineMs;
         auto finish = [this, done, recorded, bytes, publishes, local_deadline](redisReply* r) {
             pending_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+            if (!done) return;  // fire and forget (close_room's C envelope)
             if (r && r->type == REDIS_REPLY_STRING && recorded) {
                 published_.fetch_add(1, std::memory_order_relaxed);
                 return recorded(Verdict::Accepted, std::string_view(r->str, r->len));

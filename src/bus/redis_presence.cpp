@@ -11,9 +11,19 @@ namespace parley::bus {
 
 namespace {
 
-// Shared by the scripts below: `n` connections of `user` in room prefix `p` are gone; the last
-// one publishes the user's departure on the room's channel.
+// Shared by the scripts below: `n` connections of `user` in room prefix `p` came / are gone;
+// the first / the last one publishes the user's arrival / departure on the room's channel.
 constexpr const char* kPresenceLeaveLua = R"lua(
+local function join(p, user, n, attrs, now, channel)
+  local total = redis.call('INCRBY', p .. ':total', n)
+  local c = redis.call('HINCRBY', p .. ':conns', user, n)
+  if c == n then
+    redis.call('ZADD', p .. ':users', 0, user)
+    redis.call('HSET', p .. ':meta', user, string.format('%d', now) .. '\n' .. attrs)
+    redis.call('PUBLISH', channel, '*\nP\nJ\n' .. redis.call('ZCARD', p .. ':users') .. '\n' ..
+               total .. '\n' .. user)
+  end
+end
 local function leave(p, user, n, channel)
   local total = redis.call('DECRBY', p .. ':total', n)
   if total <= 0 then redis.call('DEL', p .. ':total'); total = 0 end
@@ -35,15 +45,47 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('HINCRBY', p .. ':node:' .. ARGV[2], ARGV[3], 1)
 redis.call('SADD', 'parley:presence:node:' .. ARGV[2], ARGV[1])
-local total = redis.call('INCR', p .. ':total')
-local c = redis.call('HINCRBY', p .. ':conns', ARGV[3], 1)
-if c == 1 then
-  redis.call('ZADD', p .. ':users', 0, ARGV[3])
-  redis.call('HSET', p .. ':meta', ARGV[3], string.format('%d', now) .. '\n' .. ARGV[4])
-  redis.call('PUBLISH', ARGV[5], '*\nP\nJ\n' .. redis.call('ZCARD', p .. ':users') .. '\n' ..
-             total .. '\n' .. ARGV[3])
+join(p, ARGV[3], 1, ARGV[4], now, ARGV[5])
+return 0
+)lua";
+
+// ARGV: node, then (room, user, connections, attributes JSON) for every user present on the
+// node: Redis's record of the node becomes exactly that, the room counts move by the
+// difference, and users who cross 0 <-> 1 are announced. After this node's commands failed
+// (Redis down) or it was counted out while cut off, this puts it right in one step.
+constexpr const char* kPresenceResyncLua = R"lua(
+local node = ARGV[1]
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local want = {}
+for k = 2, #ARGV, 4 do
+  want[ARGV[k]] = want[ARGV[k]] or {}
+  want[ARGV[k]][ARGV[k + 1]] = {tonumber(ARGV[k + 2]), ARGV[k + 3], 0}
 end
-return c
+local rooms_key = 'parley:presence:node:' .. node
+for _, room in ipairs(redis.call('SMEMBERS', rooms_key)) do
+  local p = 'parley:presence:' .. room
+  local nk = p .. ':node:' .. node
+  local h = redis.call('HGETALL', nk)
+  for k = 1, #h, 2 do
+    local have = tonumber(h[k + 1])
+    local w = want[room] and want[room][h[k]]
+    local wanted = 0
+    if w then wanted = w[1]; w[3] = have end
+    if have > wanted then leave(p, h[k], have - wanted, 'parley:room:' .. room) end
+  end
+  redis.call('DEL', nk)
+end
+redis.call('DEL', rooms_key)
+for room, users in pairs(want) do
+  local p = 'parley:presence:' .. room
+  for user, w in pairs(users) do
+    if w[1] > w[3] then join(p, user, w[1] - w[3], w[2], now, 'parley:room:' .. room) end
+    redis.call('HSET', p .. ':node:' .. node, user, w[1])
+  end
+  redis.call('SADD', rooms_key, room)
+end
+return 1
 )lua";
 
 // ARGV: room, node, user, channel. A node counted out meanwhile has nothing left to take back.
@@ -149,11 +191,15 @@ void RedisPresence::tick() {
     bus_.command_async(
         {"EVAL", presence_script(kPresenceHeartbeatLua), "0", node_id_, std::to_string(kStaleMs)},
         [this](redisReply* r) {
-            if (!r || r->type != REDIS_REPLY_INTEGER) return;
+            if (!r || r->type != REDIS_REPLY_INTEGER) {
+                out_of_sync_ = true;  // Redis unreachable: changes meanwhile may be lost
+                return;
+            }
             // Counted out while this node could not reach Redis: its users are no longer
-            // present anywhere, so it reports them again.
-            if (r->integer == 0 && registered_ && recount_) recount_();
+            // present anywhere.
+            if (r->integer == 0 && registered_) out_of_sync_ = true;
             registered_ = true;
+            if (out_of_sync_) resync();
         });
     timer_.expires_after(std::chrono::seconds(1));
     timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -161,18 +207,51 @@ void RedisPresence::tick() {
     });
 }
 
+void RedisPresence::resync() {
+    std::vector<std::string> argv{"EVAL", presence_script(kPresenceResyncLua), "0", node_id_};
+    for (const auto& [room, users] : mine_)
+        for (const auto& [user, m] : users) {
+            argv.push_back(room);
+            argv.push_back(user);
+            argv.push_back(std::to_string(m.connections));
+            argv.push_back(m.attributes_json);
+        }
+    out_of_sync_ = false;
+    bus_.command_async(std::move(argv), [this](redisReply* r) {
+        if (!r || r->type != REDIS_REPLY_INTEGER) out_of_sync_ = true;  // again next second
+    });
+}
+
+// On the bus loop, in the order of the calls: `mine_` is what this node has asked Redis to
+// count, in the order the commands go out, so a resync sends exactly the node's state.
 void RedisPresence::connected(const std::string& room_id, const std::string& user_id,
                               const model::Attributes& attributes) {
-    bus_.command_async(
-        {"EVAL", presence_script(kPresenceConnectLua), "0", room_id, node_id_, user_id,
-         model::to_json(model::Value::string_map(attributes)), RedisBus::channel_of(room_id)},
-        {});
+    boost::asio::post(bus_.io(), [this, room_id, user_id,
+                                  attrs = model::to_json(model::Value::string_map(attributes))] {
+        auto& m = mine_[room_id][user_id];
+        if (m.connections++ == 0) m.attributes_json = attrs;
+        bus_.command_async({"EVAL", presence_script(kPresenceConnectLua), "0", room_id, node_id_,
+                            user_id, attrs, RedisBus::channel_of(room_id)},
+                           [this](redisReply* r) {
+                               if (!r || r->type == REDIS_REPLY_ERROR) out_of_sync_ = true;
+                           });
+    });
 }
 
 void RedisPresence::disconnected(const std::string& room_id, const std::string& user_id) {
-    bus_.command_async({"EVAL", presence_script(kPresenceDisconnectLua), "0", room_id, node_id_,
-                        user_id, RedisBus::channel_of(room_id)},
-                       {});
+    boost::asio::post(bus_.io(), [this, room_id, user_id] {
+        auto room = mine_.find(room_id);
+        if (room == mine_.end()) return;
+        auto user = room->second.find(user_id);
+        if (user == room->second.end()) return;
+        if (--user->second.connections <= 0) room->second.erase(user);
+        if (room->second.empty()) mine_.erase(room);
+        bus_.command_async({"EVAL", presence_script(kPresenceDisconnectLua), "0", room_id, node_id_,
+                            user_id, RedisBus::channel_of(room_id)},
+                           [this](redisReply* r) {
+                               if (!r || r->type == REDIS_REPLY_ERROR) out_of_sync_ = true;
+                           });
+    });
 }
 
 void RedisPresence::page(const std::string& room_id, const std::string& after_user,

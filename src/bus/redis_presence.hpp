@@ -8,9 +8,14 @@
 // ids by last heartbeat, Redis's clock). Every change is one Lua script, so a user crosses
 // 0 <-> 1 connections exactly once and that script publishes the kind-P envelope. Each node
 // heartbeats every second; any node counts out a node silent for kStaleMs (kill -9), so its
-// users leave within kStaleMs + 1 s. Runs on the bus's loop and links; never blocks a loop.
+// users leave within kStaleMs + 1 s. A node whose commands failed (Redis down) or that was
+// counted out while cut off puts its record right at its next heartbeat (kPresenceResyncLua).
+// Runs on the bus's loop and links; never blocks a loop.
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
 
 #include "bus/redis_bus.hpp"
 #include "bus/shared_presence.hpp"
@@ -30,20 +35,24 @@ class RedisPresence final : public SharedPresence {
     void disconnected(const std::string& room_id, const std::string& user_id) override;
     void page(const std::string& room_id, const std::string& after_user, std::size_t limit,
               std::function<void(SharedPresencePage)> done) override;
-    // Called when this node finds it was counted out (its heartbeats did not reach Redis for
-    // kStaleMs): it should report its connections again. May be empty.
-    void set_recount(std::function<void()> recount) { recount_ = std::move(recount); }
     // On the bus loop or after it stopped: stop the heartbeat.
     void stop();
 
   private:
     void tick();
+    void resync();  // Redis's record of this node := mine_
 
     RedisBus& bus_;
     std::string node_id_;
     boost::asio::steady_timer timer_;
-    bool registered_ = false;  // a heartbeat has reached Redis
-    std::function<void()> recount_;
+    // On the bus loop only.
+    bool registered_ = false;   // a heartbeat has reached Redis
+    bool out_of_sync_ = false;  // a command failed, or this node was counted out: resync
+    struct Mine {
+        std::int64_t connections = 0;
+        std::string attributes_json;
+    };
+    std::unordered_map<std::string, std::map<std::string, Mine>> mine_;  // room -> user -> ...
 };
 
 }  // namespace parley::bus

@@ -203,17 +203,6 @@ void RoomHub::set_shared(bus::SharedHistory* h, HistoryLimits limits, bus::Share
     presence_.set_shared_events(p != nullptr);
 }
 
-void RoomHub::recount_shared_presence() {
-    if (!shared_presence_) return;
-    spdlog::warn(
-        "this node was counted out of the cluster's presence: reporting its "
-        "connections again");
-    presence_.for_each_connection([this](const std::string& room_id, const PresenceUser& u) {
-        for (std::size_t i = 0; i < u.connections; ++i)
-            shared_presence_->connected(room_id, u.user_id, u.attributes);
-    });
-}
-
 void RoomHub::deliver_cluster(const std::string& room_id, SharedFrame frame, bus::StreamId id) {
     for_each_member_loop(room_id, [frame, id](Shard&, std::vector<SessionPtr>& members) {
         // Copy: a send may abort a slow session, which swap-removes it from `members`.

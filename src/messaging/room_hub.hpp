@@ -48,9 +48,7 @@ class RoomHub : public LiveRoomControl {
     void set_bus(bus::Bus* b, std::string node_id);
     bool cluster() const { return cluster_; }
     const std::string& node_id() const { return node_id_; }
-    // Cluster mode: this node's connections reported again to the shared presence (it was
-    // counted out while it could not reach Redis).
-    void recount_shared_presence();
+
     bus::Bus* bus() const { return bus_; }
     // Before any session: keep each room's recent messages (null: no history, IVS behaviour).
     void set_history(RoomHistory* h) { history_ = h; }

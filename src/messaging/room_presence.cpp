@@ -36,13 +36,6 @@ void RoomPresence::disconnected(const std::string& room_id, const std::string& u
     if (room.connections == 0 && room.pending.empty()) rooms_.erase(r);
 }
 
-void RoomPresence::for_each_connection(
-    const std::function<void(const std::string&, const PresenceUser&)>& fn) const {
-    std::lock_guard lock(mutex_);
-    for (const auto& [room_id, room] : rooms_)
-        for (const auto& [user_id, user] : room.users) fn(room_id, user);
-}
-
 void RoomPresence::note_change(Room& room, const std::string& user_id, bool joined) {
     auto p = room.pending.find(user_id);
     // Went and came back, or came and went: no news.

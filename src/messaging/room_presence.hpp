@@ -48,10 +48,6 @@ class RoomPresence {
     // who came and went in between (or went and came back) is in neither list.
     std::vector<PresenceChanges> take_changes();
 
-    // Every present user of every room (under the lock: `fn` must not call back in).
-    void for_each_connection(
-        const std::function<void(const std::string& room_id, const PresenceUser& user)>& fn) const;
-
     // Cluster mode (--bus redis): arrivals and departures are decided cluster-wide (a user's
     // first / last connection on any node) and come from the bus, so this node's own
     // connections and disconnections no longer make news by themselves.

@@ -143,7 +143,6 @@ void ParleyServer::start_history() {
             p.shared_history = std::make_unique<bus::RedisHistory>(*redis, limits.max_messages,
                                                                    limits.max_age_ns / 1'000'000);
         p.hub->set_shared(p.shared_history.get(), limits, p.shared_presence.get());
-        p.shared_presence->set_recount([hub = p.hub.get()] { hub->recount_shared_presence(); });
         p.shared_presence->start();
         return;
     }

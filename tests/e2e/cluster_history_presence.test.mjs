@@ -232,6 +232,23 @@ test('presence across nodes: counts and pages on any node, join/leave once per u
   assert.deepEqual(after.users.map((u) => u.userId), ['quiet', 'watcher']);
 });
 
+test('Redis restarted empty: every node reports its connections again, presence is whole within seconds', { skip }, async () => {
+  const room = await createRoom(apiA);
+  await rawJoin(A, apiA, room.arn, 'erin');
+  await rawJoin(B, apiB, room.arn, 'erin');
+  const frank = await rawJoin(C, apiA, room.arn, 'frank');
+  await sleep(300);
+  assert.equal((await presence(A, room.arn)).connectionCount, 3);
+  await redis.restart(500);  // nothing persisted: Redis comes back empty
+  frank.close();  // a disconnection while Redis was away is not lost either
+  await waitFor(async () => {
+    const r = await callExtension(B, 'GetRoomPresence', { roomIdentifier: room.arn });
+    return r.status === 200 && r.body.connectionCount === 2;
+  }, 8000, 'presence restored after the restart');
+  const p = await presence(C, room.arn);
+  assert.deepEqual(p.users.map((u) => [u.userId, u.connectionCount]), [['erin', 2]]);
+});
+
 test('a node killed with -9: its users leave presence within the bound, once, cluster-wide', { skip }, async () => {
   const room = await createRoom(apiA);
   const watcher = await rawJoin(A, apiA, room.arn, 'watcher', '?presence=1');
