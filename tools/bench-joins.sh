@@ -2,17 +2,19 @@
 # Join rate with ?history=100 vs without (docs/performance.md, section h), measured with
 # parley-load joins: one node with the embedded defaults, then one node in cluster mode
 # (--bus redis, PostgreSQL store; the backfill is read from the Redis stream), rounds
-# interleaved (plain, history, plain, history, ...). Usage: tools/bench-joins.sh [rounds]
+# interleaved (plain, history, plain, history, ...).
+# Usage: tools/bench-joins.sh [rounds] [connections]
 set -u
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
+connections=${2:-2000}
 export PARLEY_ACCESS_KEY_ID=AKIDBENCHJOINS PARLEY_SECRET_ACCESS_KEY=bench-joins-secret-0123456789
 run_rounds() {  # $1: label, $2: server pid
   for r in $(seq 1 "$rounds"); do
     for h in 0 100; do
       printf '%s round %s history %-3s ' "$1" "$r" "$h"
       timeout 120 build/parley-load joins --api http://127.0.0.1:28580 --chat ws://127.0.0.1:28581 \
-        --connections 2000 --concurrency 64 --history "$h" --server-pid "$2" | tail -1
+        --connections "$connections" --concurrency 64 --history "$h" --server-pid "$2" | tail -1
     done
   done
 }
