@@ -82,11 +82,11 @@ struct ParleyServer::Parts {
     // After `loops`: its timers are destroyed while the loops' io_contexts still exist.
     std::unique_ptr<messaging::RoomHub> hub;
     // After `hub`, so freed first: a freed Redis link answers its pending requests into the hub.
-    std::unique_ptr<bus::Bus> bus;
-    // Cluster mode (--bus redis): history and presence in Redis, on the bus's links; after
-    // `bus`, so freed before it.
+    // Cluster mode (--bus redis): history and presence in Redis, on the bus's links. Before
+    // `bus`, so freed after it: freeing the links answers their pending requests into these.
     std::unique_ptr<bus::RedisHistory> shared_history;
     std::unique_ptr<bus::RedisPresence> shared_presence;
+    std::unique_ptr<bus::Bus> bus;
     // After `loops`: destroyed first, while the loops' io_contexts still exist.
     std::unique_ptr<messaging::LambdaMessageReviewer> reviewer;
     std::unique_ptr<chatlog::ChatLogger> chat_logger;
@@ -610,9 +610,9 @@ void ParleyServer::stop() {
     // handlers still own sessions; those sessions count themselves out of edge_metrics, which
     // must therefore still exist.
     p.reviewer.reset();
-    p.shared_presence.reset();  // its heartbeat timer lives on loop 0
+    p.bus.reset();              // frees the Redis links; the loops have stopped
+    p.shared_presence.reset();  // after the links, whose pending requests answer into it
     p.shared_history.reset();
-    p.bus.reset();  // frees the Redis links; the loops have stopped
     p.hub.reset();
     p.loops.reset();
     parts_.reset();
