@@ -178,6 +178,22 @@ test('a delete on one node leaves the history everywhere; DeleteRoom removes the
   await waitFor(async () => /^:0/.test(await redisCommand(redis.port, 'EXISTS', key)), 3000, 'stream deleted');
 });
 
+test('review: a denied message never enters the shared history, an allowed one does', { skip }, async () => {
+  // No Lambda endpoint is configured, so the review fails and the room's fallbackResult decides.
+  const review = (fallbackResult) => ({ uri: 'arn:aws:lambda:us-east-1:123456789012:function:none', fallbackResult });
+  const denied = await createRoom(apiA, { messageReviewHandler: review('DENY') });
+  const allowed = await createRoom(apiA, { messageReviewHandler: review('ALLOW') });
+  const d = await rawJoin(A, apiA, denied.arn, 'u');
+  const reply = await rawSend(d, 'denied');
+  assert.equal(reply.Type, 'ERROR');
+  assert.equal(reply.ErrorCode, 406);
+  const a = await rawJoin(A, apiA, allowed.arn, 'u');
+  const ok = await rawSend(a, 'allowed');
+  assert.equal(ok.Type, 'MESSAGE', JSON.stringify(ok));
+  assert.deepEqual(await allRoomMessages(B, denied.arn), []);
+  assert.deepEqual((await allRoomMessages(B, allowed.arn)).map((m) => m.Id), [ok.Id]);
+});
+
 test('presence across nodes: counts and pages on any node, join/leave once per user and only for ?presence=1', { skip }, async () => {
   const room = await createRoom(apiA);
   const watcher = sdkRoom({ chatUrl: `${A.chatUrl}/?presence=1` }, apiA, room.arn, 'watcher', { capabilities: [] });
