@@ -293,40 +293,46 @@ void ApiRouter::dispatch(const auth::HttpRequestView& req, const PeerName& peer,
             }
         }
 
-        // Metrics and the access log once the answer is known, now or later.
-        auto finish = [started, request_id, reply](std::string_view op, ApiResponse r,
-                                                   const PeerName& peer_name) mutable {
-            request_metrics().record(op, r.status);
-            log_api_access(op, r.status,
-                           std::chrono::duration<double, std::milli>(
-                               std::chrono::steady_clock::now() - started)
-                               .count(),
-                           request_id, peer_name);
-            r.request_id = std::move(request_id);
-            reply(std::move(r));
-        };
-        bool deferred = false;
+        // Only an operation that defers pays for what its later answer needs: on the common
+        // path `defer` holds one pointer (stored inside std::function, no allocation).
+        struct DeferContext {
+            bool deferred = false;
+            std::string_view op;
+            unsigned status;
+            std::chrono::steady_clock::time_point started;
+            const std::string& request_id;
+            const Reply& reply;
+            const PeerName& peer;
+        } defer_ctx{false, op_name, route->success_status, started, request_id, reply, peer};
         if (may_defer)
-            in.defer = [&deferred, &peer, finish, op = op_name,
-                        status = route->success_status]() -> Completion {
-                deferred = true;
+            in.defer = [dc = &defer_ctx]() -> Completion {
+                dc->deferred = true;
                 // Named now, on the connection's own thread: the answer comes from another.
-                std::string peer_name = peer ? peer() : std::string("-");
-                return
-                    [finish, op, status, peer_name](std::function<model::Value()> result) mutable {
-                        ApiResponse r;
-                        try {
-                            auto v = result();
-                            r.status = status;
-                            if (status != 204) r.body = model::to_json(v);
-                        } catch (...) {
-                            r = failure_response(op, std::current_exception());
-                        }
-                        finish(op, std::move(r), [&peer_name] { return peer_name; });
-                    };
+                std::string peer_name = dc->peer ? dc->peer() : std::string("-");
+                return [op = dc->op, status = dc->status, started = dc->started,
+                        request_id = dc->request_id, reply = dc->reply,
+                        peer_name =
+                            std::move(peer_name)](std::function<model::Value()> result) mutable {
+                    ApiResponse r;
+                    try {
+                        auto v = result();
+                        r.status = status;
+                        if (status != 204) r.body = model::to_json(v);
+                    } catch (...) {
+                        r = failure_response(op, std::current_exception());
+                    }
+                    request_metrics().record(op, r.status);
+                    log_api_access(op, r.status,
+                                   std::chrono::duration<double, std::milli>(
+                                       std::chrono::steady_clock::now() - started)
+                                       .count(),
+                                   request_id, [&peer_name] { return peer_name; });
+                    r.request_id = std::move(request_id);
+                    reply(std::move(r));
+                };
             };
         model::Value out = route->handler(ctx_, in);
-        if (deferred) return;
+        if (defer_ctx.deferred) return;
         resp.status = route->success_status;
         if (resp.status != 204) resp.body = model::to_json(out);
     } catch (...) {
