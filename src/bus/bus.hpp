@@ -3,6 +3,7 @@
 // of a cluster, plus the rules that must hold across all of them (a chat token opens one
 // connection; a room's message rate is one bucket). The messaging layer talks only to this
 // interface; LocalBus (one process) and RedisBus (a cluster) implement it.
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -18,6 +19,9 @@ enum class Verdict {
 
 // Completion of an asynchronous bus request; runs on the bus's own event loop.
 using Done = std::function<void(Verdict)>;
+// Completion of a recorded publish (see publish_recorded): the message's history stream id,
+// "<ms>-<seq>", when Accepted.
+using RecordedDone = std::function<void(Verdict, std::string_view stream_id)>;
 // A payload published by a node (this one included) to a room's channel.
 using Delivery = std::function<void(std::string_view room_id, std::string_view payload)>;
 
@@ -43,6 +47,16 @@ class Bus {
     // atomic step: a rate-limited message is never published, an accepted one always is.
     virtual void take_rate_then_publish(const std::string& room_id, int per_second,
                                         std::string payload, Done done) = 0;
+    // A MESSAGE that also enters the room's cluster-wide history (docs/design.md, "Cluster-wide
+    // history"): in one atomic step the rate token is taken (per_second > 0), the message is
+    // appended to the room's history (bounded by max_messages and max_age_ms) and the envelope
+    // `head` + "<stream id>\n" + `json` is published. Only a bus that spans nodes records.
+    virtual void publish_recorded(const std::string& /*room_id*/, int /*per_second*/,
+                                  std::string /*head*/, std::string /*json*/,
+                                  std::string /*message_id*/, std::size_t /*max_messages*/,
+                                  std::int64_t /*max_age_ms*/, RecordedDone done) {
+        if (done) done(Verdict::Unavailable, {});
+    }
     // Accepted the first time `key` is claimed cluster-wide; remembered for ttl_ms.
     virtual void claim_once(const std::string& key, std::int64_t ttl_ms, Done done) = 0;
 

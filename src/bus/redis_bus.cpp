@@ -20,7 +20,12 @@ namespace {
 // empty, it publishes ARGV[2] on channel ARGV[3]. ARGV[4] is a deadline in Redis's clock: a
 // request that reaches Redis later (a stalled server catching up on a link the node has given
 // up on and reported as failed) is refused, so a publish reported failed is never delivered.
-// Returns 1 done, 0 rate limited, -1 too late.
+// With ARGV[5] (a history stream key) it also appends the message (ARGV[8] its id, ARGV[9] its
+// JSON) to that stream, trimmed to ARGV[6] entries and ARGV[7] ms of age (the key itself
+// expires with its newest entry), and publishes ARGV[2] .. <stream id> .. "\n" .. ARGV[9]:
+// the history and the live traffic get the same message in the same order, every node learns
+// its stream id, and nothing is recorded that was not published or the other way round.
+// Returns 1 done (the stream id when recorded), 0 rate limited, -1 too late.
 constexpr const char* kRateScript = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -37,6 +42,14 @@ if rate > 0 then
   if n < 1 then return 0 end
   redis.call('HSET', KEYS[1], 'n', tostring(n - 1), 't', tostring(now))
   redis.call('PEXPIRE', KEYS[1], 2000)
+end
+if ARGV[5] ~= '' then
+  local id = redis.call('XADD', ARGV[5], 'MAXLEN', ARGV[6], '*', 'i', ARGV[8], 'j', ARGV[9])
+  local age = tonumber(ARGV[7])
+  redis.call('XTRIM', ARGV[5], 'MINID', tostring(now - age))
+  redis.call('PEXPIRE', ARGV[5], age)
+  redis.call('PUBLISH', ARGV[3], ARGV[2] .. id .. '\n' .. ARGV[9])
+  return id
 end
 if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[2]) end
 return 1
@@ -104,6 +117,9 @@ void RedisBus::stop() {
     watchdog_.cancel();
     for (auto& [room, timer] : leaving_) timer->cancel();
     leaving_.clear();
+    for (auto& [room, waiting] : waiters_)
+        for (auto& w : waiting) w->timer->cancel();
+    waiters_.clear();
     for (Link* l : {&cmd_, &sub_}) {
         l->retry->cancel();
         if (l->ac) {
@@ -161,6 +177,7 @@ void RedisBus::on_link_up(Link& link) {
     if (link.subscriber) {
         on_link_.clear();
         unsubscribing_.clear();
+        live_.clear();
         // hiredis 0.14 leaves subscribed mode when a link's channel count drops to 0, and then
         // aborts on the next subscribe/unsubscribe confirmation it finds no callback for. This
         // channel, never published to and never unsubscribed, keeps the count above 0.
@@ -272,24 +289,46 @@ bool RedisBus::admit(std::size_t bytes, const Done& done) {
 }
 
 void RedisBus::publish(const std::string& room_id, std::string payload, Done done) {
-    run_script(room_id, 0, std::move(payload), std::move(done));
+    run_script(room_id, 0, std::move(payload), {}, std::move(done), {});
 }
 
 void RedisBus::take_rate_then_publish(const std::string& room_id, int per_second,
                                       std::string payload, Done done) {
-    run_script(room_id, std::max(per_second, 1), std::move(payload), std::move(done));
+    run_script(room_id, std::max(per_second, 1), std::move(payload), {}, std::move(done), {});
+}
+
+void RedisBus::publish_recorded(const std::string& room_id, int per_second, std::string head,
+                                std::string json, std::string message_id, std::size_t max_messages,
+                                std::int64_t max_age_ms, RecordedDone done) {
+    Recording rec{.stream_key = history_stream_of(room_id),
+                  .max_messages = std::to_string(std::max<std::size_t>(max_messages, 1)),
+                  .max_age_ms = std::to_string(std::max<std::int64_t>(max_age_ms, 1)),
+                  .message_id = std::move(message_id),
+                  .json = std::move(json)};
+    Done verdict_only = [done](Verdict v) { done(v, {}); };
+    run_script(room_id, per_second > 0 ? per_second : 0, std::move(head), std::move(rec),
+               std::move(verdict_only), std::move(done));
+}
+
+std::string RedisBus::history_stream_of(std::string_view room_id) {
+    return "parley:history:" + std::string(room_id);
 }
 
 void RedisBus::run_script(const std::string& room_id, int per_second, std::string payload,
-                          Done done) {
-    const std::size_t bytes = payload.size() + 128;
+                          Recording rec, Done done, RecordedDone recorded) {
+    const std::size_t bytes = payload.size() + rec.json.size() + 128;
     if (!admit(bytes, done)) return;
-    asio::post(io_, [this, room_id, per_second, payload = std::move(payload),
-                     done = std::move(done), bytes] {
+    asio::post(io_, [this, room_id, per_second, payload = std::move(payload), rec = std::move(rec),
+                     done = std::move(done), recorded = std::move(recorded), bytes] {
         const bool publishes = !payload.empty();
         const std::int64_t local_deadline = steady_ms() + kPublishDeadlineMs;
-        auto finish = [this, done, bytes, publishes, local_deadline](redisReply* r) {
+        auto finish = [this, done, recorded, bytes, publishes, local_deadline](redisReply* r) {
             pending_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+            if (!done) return;  // fire and forget (close_room's C envelope)
+            if (r && r->type == REDIS_REPLY_STRING && recorded) {
+                published_.fetch_add(1, std::memory_order_relaxed);
+                return recorded(Verdict::Accepted, std::string_view(r->str, r->len));
+            }
             if (r && r->type == REDIS_REPLY_INTEGER) {
                 if (r->integer == 1 && publishes)
                     published_.fetch_add(1, std::memory_order_relaxed);
@@ -310,7 +349,12 @@ void RedisBus::run_script(const std::string& room_id, int per_second, std::strin
             std::to_string(per_second),
             payload,
             channel_of(room_id),
-            std::to_string(wall_ms() + redis_clock_offset_ms_ + kPublishDeadlineMs)};
+            std::to_string(wall_ms() + redis_clock_offset_ms_ + kPublishDeadlineMs),
+            rec.stream_key,
+            rec.max_messages,
+            rec.max_age_ms,
+            rec.message_id,
+            rec.json};
         if (script_sha_.empty()) return void(command(cmd_, argv, finish));
         // A Redis restarted since SCRIPT LOAD has forgotten the script: run it in full once.
         command(cmd_, argv, [this, argv, finish](redisReply* r) mutable {
@@ -380,6 +424,7 @@ void RedisBus::unsubscribe(const std::string& room_id) {
 void RedisBus::send_unsubscribe(const std::string& room_id) {
     if (!sub_.up || !sub_.ac || !on_link_.contains(room_id)) return;
     on_link_.erase(room_id);
+    live_.erase(room_id);
     unsubscribing_.insert(room_id);
     auto channel = channel_of(room_id);
     const char* argv[] = {"UNSUBSCRIBE", channel.c_str()};
@@ -428,11 +473,58 @@ void RedisBus::on_message(redisReply* r) {
         if (rooms_.contains(room) && sub_.up) send_subscribe({room});
         return;
     }
+    if (what == "subscribe") return on_subscribed(std::string(channel.substr(prefix.size())));
     if (what != "message") return;
     received_.fetch_add(1, std::memory_order_relaxed);
     if (delivery_)
         delivery_(channel.substr(prefix.size()),
                   std::string_view(r->element[2]->str, r->element[2]->len));
+}
+
+void RedisBus::on_subscribed(const std::string& room_id) {
+    live_.insert(room_id);
+    auto it = waiters_.find(room_id);
+    if (it == waiters_.end()) return;
+    auto waiting = std::move(it->second);
+    waiters_.erase(it);
+    for (auto& w : waiting) {
+        if (std::exchange(w->done, true)) continue;
+        w->timer->cancel();
+        w->fn(true);
+    }
+}
+
+void RedisBus::when_subscribed(const std::string& room_id, std::chrono::milliseconds timeout,
+                               std::function<void(bool)> fn) {
+    asio::post(io_, [this, room_id, timeout, fn = std::move(fn)]() mutable {
+        if (live_.contains(room_id) && sub_.up) return fn(true);
+        auto w = std::make_shared<SubscribeWaiter>();
+        w->fn = std::move(fn);
+        w->timer = std::make_unique<asio::steady_timer>(io_, timeout);
+        w->timer->async_wait([w](const boost::system::error_code&) {
+            if (!std::exchange(w->done, true)) w->fn(false);
+        });
+        waiters_[room_id].push_back(std::move(w));
+    });
+}
+
+void RedisBus::command_async(std::vector<std::string> argv, ReplyFn fn) {
+    std::size_t bytes = 64;
+    for (const auto& a : argv) bytes += a.size();
+    if (!admit(bytes, {})) {
+        if (fn) asio::post(io_, [fn] { fn(nullptr); });
+        return;
+    }
+    asio::post(io_, [this, argv = std::move(argv), fn = std::move(fn), bytes] {
+        command(cmd_, argv, [this, fn, bytes](redisReply* r) {
+            pending_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+            if (fn) fn(r);
+        });
+    });
+}
+
+std::int64_t RedisBus::redis_now_ms() const {
+    return wall_ms() + redis_clock_offset_ms_;
 }
 
 std::string RedisBus::render_metrics() const {

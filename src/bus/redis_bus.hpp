@@ -43,9 +43,27 @@ class RedisBus final : public Bus {
     void take_rate_then_publish(const std::string& room_id, int per_second, std::string payload,
                                 Done done) override;
     void claim_once(const std::string& key, std::int64_t ttl_ms, Done done) override;
+    void publish_recorded(const std::string& room_id, int per_second, std::string head,
+                          std::string json, std::string message_id, std::size_t max_messages,
+                          std::int64_t max_age_ms, RecordedDone done) override;
     std::string render_metrics() const override;
 
     static std::string channel_of(std::string_view room_id);
+    static std::string history_stream_of(std::string_view room_id);
+
+    // For the bus's companions on the same links (redis_history, redis_presence).
+    using ReplyFn = std::function<void(redisReply*)>;  // null reply: the link was lost
+    // From any thread: sends argv on the command link; `fn` runs on the bus loop (null reply at
+    // once when the link is down or the outgoing buffer full).
+    void command_async(std::vector<std::string> argv, ReplyFn fn);
+    // From any thread: `fn(true)` on the bus loop once Redis has confirmed this node's
+    // SUBSCRIBE to the room's channel (at once if it has), so whatever is published from then
+    // on reaches this node; `fn(false)` if that takes longer than `timeout`.
+    void when_subscribed(const std::string& room_id, std::chrono::milliseconds timeout,
+                         std::function<void(bool)> fn);
+    boost::asio::io_context& io() { return io_; }
+    // This node's wall clock moved onto Redis's (the offset measured on connect).
+    std::int64_t redis_now_ms() const;
 
   private:
     struct Link {
@@ -56,7 +74,14 @@ class RedisBus final : public Bus {
         std::unique_ptr<boost::asio::steady_timer> retry;
         RedisBus* bus = nullptr;
     };
-    using ReplyFn = std::function<void(redisReply*)>;  // null reply: the link was lost
+    struct Recording {  // the history part of a recorded publish (empty: none)
+        std::string stream_key, max_messages, max_age_ms, message_id, json;
+    };
+    struct SubscribeWaiter {
+        std::function<void(bool)> fn;
+        std::unique_ptr<boost::asio::steady_timer> timer;
+        bool done = false;
+    };
 
     void connect(Link& link);
     void on_link_up(Link& link);
@@ -67,7 +92,9 @@ class RedisBus final : public Bus {
     // gets Unavailable at once and the refusal is counted.
     bool admit(std::size_t bytes, const Done& done);
     // The publish script (rate 0: no bucket); see kRateScript.
-    void run_script(const std::string& room_id, int per_second, std::string payload, Done done);
+    void run_script(const std::string& room_id, int per_second, std::string payload, Recording rec,
+                    Done done, RecordedDone recorded);
+    void on_subscribed(const std::string& room_id);
     // Unavailable to `done` at steady_deadline_ms (at once if past).
     void report_after(std::int64_t steady_deadline_ms, const Done& done);
     // SUBSCRIBE for rooms not yet on the link (and not being unsubscribed: their confirmation
@@ -91,13 +118,16 @@ class RedisBus final : public Bus {
     // The subscriber link's own view, reset when it reconnects: channels sent SUBSCRIBE, and
     // rooms whose UNSUBSCRIBE is not yet confirmed.
     std::unordered_set<std::string> on_link_, unsubscribing_;
+    // Channels whose SUBSCRIBE Redis has confirmed, and who waits for a confirmation.
+    std::unordered_set<std::string> live_;
+    std::unordered_map<std::string, std::vector<std::shared_ptr<SubscribeWaiter>>> waiters_;
     // One lazy-unsubscribe timer per room, restarted by each leave, dropped by a join.
     std::unordered_map<std::string, std::shared_ptr<boost::asio::steady_timer>> leaving_;
     std::string script_sha_;  // of the rate script, once SCRIPT LOAD answered
     boost::asio::steady_timer watchdog_;
-    std::int64_t ping_sent_ms_ = 0;
-    std::int64_t redis_clock_offset_ms_ =
-        0;  // Redis's clock minus ours, measured on connect  // 0: no PING outstanding
+    std::int64_t ping_sent_ms_ = 0;  // 0: no PING outstanding
+    // Redis's clock minus ours, measured on connect (read from any thread by redis_now_ms).
+    std::atomic<std::int64_t> redis_clock_offset_ms_{0};
     bool stopping_ = false;
 
     std::atomic<bool> cmd_up_{false}, sub_up_{false};

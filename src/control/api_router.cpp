@@ -139,6 +139,42 @@ ApiResponse ApiRouter::error_response(const ApiError& e) {
 }
 
 ApiResponse ApiRouter::handle(const auth::HttpRequestView& req, const PeerName& peer) {
+    ApiResponse out;
+    // No deferral here: every operation answers before dispatch returns.
+    dispatch(
+        req, peer, [&out](ApiResponse r) { out = std::move(r); }, false);
+    return out;
+}
+
+void ApiRouter::handle(const auth::HttpRequestView& req, const PeerName& peer, Reply reply) {
+    dispatch(req, peer, std::move(reply), true);
+}
+
+// What a failed operation answers (rethrows `e` to tell the kinds apart).
+ApiResponse ApiRouter::failure_response(std::string_view op_name, std::exception_ptr e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const ApiError& e) {
+        if (e.status() >= 500) spdlog::error("{} failed: {}", op_name, e.message());
+        return error_response(e);
+    } catch (const store::Unavailable& e) {
+        // Nothing was written; the SDKs retry a 503.
+        spdlog::warn("{} failed: {}", op_name, e.what());
+        return error_response(ApiError("ServiceUnavailableException", 503,
+                                       "The service is temporarily unavailable; retry later"));
+    } catch (const store::MissingReference& e) {
+        // A logging configuration was deleted (on another node) while this write named it.
+        auto parts = model::parse_arn(e.arn);
+        return error_response(
+            ApiError::not_found(parts ? parts->id : e.arn, "LOGGING_CONFIGURATION"));
+    } catch (const std::exception& e) {
+        spdlog::error("{} failed with an internal error: {}", op_name, e.what());
+        return error_response(model::ApiError::internal("Internal error; see the server log"));
+    }
+}
+
+void ApiRouter::dispatch(const auth::HttpRequestView& req, const PeerName& peer, Reply reply,
+                         bool may_defer) {
     const auto started = std::chrono::steady_clock::now();
     std::string request_id = new_request_id();
     // Route on exactly the path the signature covers (the verifier's view of the target): an
@@ -157,7 +193,7 @@ ApiResponse ApiRouter::handle(const auth::HttpRequestView& req, const PeerName& 
         r.content_type = "text/plain";
         r.body = ready_ ? "ok\n" : "starting\n";
         r.request_id = request_id;
-        return r;
+        return reply(std::move(r));
     }
     // Readiness for load balancers: also false while the store cannot be reached, so traffic
     // goes to nodes that can serve writes (/healthz stays the liveness probe).
@@ -172,21 +208,21 @@ ApiResponse ApiRouter::handle(const auth::HttpRequestView& req, const PeerName& 
                  : !bus_ok   ? "bus unavailable\n"
                              : "ok\n";
         r.request_id = request_id;
-        return r;
+        return reply(std::move(r));
     }
     if (req.method == "GET" && path == "/metrics" && metrics_) {
         ApiResponse r;
         r.content_type = "text/plain; version=0.0.4";
         r.body = metrics_();
         r.request_id = request_id;
-        return r;
+        return reply(std::move(r));
     }
 
     // The web console's files: public, like /metrics (see console_site.hpp).
     if (console_ && req.method == "GET" && ConsoleSite::handles(path)) {
         ApiResponse r = console_->serve(path);
         r.request_id = request_id;
-        return r;
+        return reply(std::move(r));
     }
 
     std::string_view op_name = "Unknown";
@@ -257,25 +293,50 @@ ApiResponse ApiRouter::handle(const auth::HttpRequestView& req, const PeerName& 
             }
         }
 
+        // Only an operation that defers pays for what its later answer needs: on the common
+        // path `defer` holds one pointer (stored inside std::function, no allocation).
+        struct DeferContext {
+            bool deferred = false;
+            std::string_view op;
+            unsigned status;
+            std::chrono::steady_clock::time_point started;
+            const std::string& request_id;
+            const Reply& reply;
+            const PeerName& peer;
+        } defer_ctx{false, op_name, route->success_status, started, request_id, reply, peer};
+        if (may_defer)
+            in.defer = [dc = &defer_ctx]() -> Completion {
+                dc->deferred = true;
+                // Named now, on the connection's own thread: the answer comes from another.
+                std::string peer_name = dc->peer ? dc->peer() : std::string("-");
+                return [op = dc->op, status = dc->status, started = dc->started,
+                        request_id = dc->request_id, reply = dc->reply,
+                        peer_name =
+                            std::move(peer_name)](std::function<model::Value()> result) mutable {
+                    ApiResponse r;
+                    try {
+                        auto v = result();
+                        r.status = status;
+                        if (status != 204) r.body = model::to_json(v);
+                    } catch (...) {
+                        r = failure_response(op, std::current_exception());
+                    }
+                    request_metrics().record(op, r.status);
+                    log_api_access(op, r.status,
+                                   std::chrono::duration<double, std::milli>(
+                                       std::chrono::steady_clock::now() - started)
+                                       .count(),
+                                   request_id, [&peer_name] { return peer_name; });
+                    r.request_id = std::move(request_id);
+                    reply(std::move(r));
+                };
+            };
         model::Value out = route->handler(ctx_, in);
+        if (defer_ctx.deferred) return;
         resp.status = route->success_status;
         if (resp.status != 204) resp.body = model::to_json(out);
-    } catch (const ApiError& e) {
-        resp = error_response(e);
-        if (e.status() >= 500) spdlog::error("{} failed: {}", op_name, e.message());
-    } catch (const store::Unavailable& e) {
-        // Nothing was written; the SDKs retry a 503.
-        spdlog::warn("{} failed: {}", op_name, e.what());
-        resp = error_response(ApiError("ServiceUnavailableException", 503,
-                                       "The service is temporarily unavailable; retry later"));
-    } catch (const store::MissingReference& e) {
-        // A logging configuration was deleted (on another node) while this write named it.
-        auto parts = model::parse_arn(e.arn);
-        resp =
-            error_response(ApiError::not_found(parts ? parts->id : e.arn, "LOGGING_CONFIGURATION"));
-    } catch (const std::exception& e) {
-        spdlog::error("{} failed with an internal error: {}", op_name, e.what());
-        resp = error_response(model::ApiError::internal("Internal error; see the server log"));
+    } catch (...) {
+        resp = failure_response(op_name, std::current_exception());
     }
     request_metrics().record(op_name, resp.status);
     // Access log (issue 11): API operations only, not the probes and /metrics above.
@@ -285,7 +346,7 @@ ApiResponse ApiRouter::handle(const auth::HttpRequestView& req, const PeerName& 
             .count(),
         request_id, peer);
     resp.request_id = std::move(request_id);
-    return resp;
+    reply(std::move(resp));
 }
 
 }  // namespace parley::control

@@ -2,6 +2,7 @@
 // Turns one HTTP request into one API response: authenticate (SigV4), route to the operation,
 // parse the JSON body, run the handler, render the result or the error in AWS's shape.
 #include <atomic>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
@@ -32,7 +33,13 @@ class ApiRouter {
 
     // `peer` names the client's address; called only to log a failed authentication.
     using PeerName = std::function<std::string()>;
+    // For operations that answer at once (an operation may not defer here).
     ApiResponse handle(const auth::HttpRequestView& req, const PeerName& peer = {});
+    // `reply` gets the answer once: before this returns, or later from another thread when the
+    // operation waits for another service (OperationInput::defer). `peer` is called on this
+    // thread only.
+    using Reply = std::function<void(ApiResponse)>;
+    void handle(const auth::HttpRequestView& req, const PeerName& peer, Reply reply);
 
     // Readiness and metrics are served without authentication.
     void set_ready(bool ready) { ready_ = ready; }
@@ -49,6 +56,10 @@ class ApiRouter {
     static ApiResponse error_response(const model::ApiError& e);
 
   private:
+    void dispatch(const auth::HttpRequestView& req, const PeerName& peer, Reply reply,
+                  bool may_defer);
+    static ApiResponse failure_response(std::string_view op_name, std::exception_ptr e);
+
     ControlContext& ctx_;
     const auth::SigV4Verifier& verifier_;
     std::atomic<bool> ready_{false};

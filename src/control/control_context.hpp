@@ -1,6 +1,7 @@
 #pragma once
 // Everything an operation handler needs, wired once by the server.
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -51,11 +52,19 @@ struct ControlContext {
     }
 };
 
+// How a deferred operation answers: called once, from any thread, with a function that builds
+// the result (or throws, like an operation).
+using Completion = std::function<void(std::function<model::Value()> result)>;
+
 // Inputs of one operation: the JSON body, plus the members bound to the URL (tag operations).
 struct OperationInput {
     const model::Value& body;
     std::string resource_arn;           // from /tags/{resourceArn}
     std::vector<std::string> tag_keys;  // from ?tagKeys=
+    // An operation that must wait for another service (the cluster's Redis) without blocking
+    // its event loop calls defer() and returns; its return value is then ignored and the answer
+    // is what it later gives the Completion. Empty where the caller needs an answer at once.
+    std::function<Completion()> defer = {};
 };
 
 }  // namespace parley::control

@@ -142,16 +142,24 @@ void BasicHttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
     view.body = req.body();
     view.headers.reserve(16);
     for (const auto& field : req) view.headers.emplace_back(field.name_string(), field.value());
-    send(router_.handle(view,
-                        [this] {
-                            boost::system::error_code ec;
-                            auto ep = tcp().socket().remote_endpoint(ec);
-                            if (ec) return std::string("-");
-                            auto host = ep.address().to_string();
-                            if (ep.address().is_v6()) host = "[" + host + "]";
-                            return host + ":" + std::to_string(ep.port());
-                        }),
-         req.keep_alive());
+    // Most operations answer before handle() returns; one waiting for the cluster's Redis
+    // answers later from the bus's loop, and its response is written from this connection's.
+    router_.handle(
+        view,
+        [this] {
+            boost::system::error_code ec;
+            auto ep = tcp().socket().remote_endpoint(ec);
+            if (ec) return std::string("-");
+            auto host = ep.address().to_string();
+            if (ep.address().is_v6()) host = "[" + host + "]";
+            return host + ":" + std::to_string(ep.port());
+        },
+        [self = this->shared_from_this(), keep_alive = req.keep_alive()](ApiResponse r) {
+            asio::dispatch(self->tcp().get_executor(),
+                           [self, keep_alive, r = std::move(r)]() mutable {
+                               self->send(std::move(r), keep_alive);
+                           });
+        });
 }
 
 template <class Stream>

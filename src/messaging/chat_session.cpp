@@ -148,8 +148,8 @@ void ChatSession::on_handshake(const boost::system::error_code& ec) {
 
     auto options = parse_connect_options(req.target());
     if (!options.error.empty()) return reject_handshake(400, options.error);
-    if (options.history > 0 && ctx_.hub->history())
-        history_wanted_ = std::min(options.history, ctx_.hub->history()->limits().max_messages);
+    if (options.history > 0)
+        history_wanted_ = std::min(options.history, ctx_.hub->history_max_messages());
     wants_presence_ = options.presence;
 
     auto offered = offered_subprotocols(req[http::field::sec_websocket_protocol]);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "messaging/chat_frames.hpp"
+#include "messaging/cluster_backfill.hpp"
 #include "messaging/edge_context.hpp"
 #include "messaging/rate_limiter.hpp"
 #include "messaging/room_hub.hpp"
@@ -115,6 +116,9 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     bool wants_presence_ = false;        // ?presence=1
     std::uint64_t history_floor_ = 0;    // live MESSAGEs up to this seq came with the backfill
     std::vector<SharedFrame> backfill_;  // sent right after the 101
+    // Cluster mode only (?history=N with --bus redis): live frames held until the backfill
+    // read from Redis has been sent, and the stream-id floor after it.
+    std::unique_ptr<ClusterBackfill> cluster_backfill_;
 
     friend class RoomHub;
 };

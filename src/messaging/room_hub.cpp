@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <charconv>
 #include <chrono>
 #include <future>
+#include <limits>
 
 #include "bus/bus_envelope.hpp"
 #include "messaging/chat_session.hpp"
@@ -44,6 +46,11 @@ void RoomHub::join(const SessionPtr& s) {
     members.push_back(s);
     presence_.connected(s->room_id(), s->user_id(), s->claims_.attributes, s->wants_presence_,
                         model::now_millis());
+    if (shared_presence_)
+        shared_presence_->connected(s->room_id(), s->user_id(), s->claims_.attributes);
+    // Cluster mode: live frames are held from now until the backfill read from Redis is sent.
+    const bool shared_backfill = shared_history_ && s->history_wanted_ > 0;
+    if (shared_backfill) s->cluster_backfill_ = std::make_unique<ClusterBackfill>();
     std::vector<HistoryEntry> backfill;
     {
         std::lock_guard lock(directory_mutex_);
@@ -64,6 +71,40 @@ void RoomHub::join(const SessionPtr& s) {
         }
     }
     for (const auto& e : backfill) s->backfill_.push_back(text_frame(*e.json));
+    if (shared_backfill) {
+        // Read once the subscription issued above is live (SharedHistory::backfill).
+        auto* loop = shards_[s->loop_index()]->loop;
+        shared_history_->backfill(
+            s->room_id(), s->history_wanted_,
+            [this, loop, weak = std::weak_ptr<ChatSession>(s)](
+                bool ok, std::vector<bus::HistoryItem> items) {
+                asio::post(*loop, [this, weak, ok, items = std::move(items)]() mutable {
+                    if (auto session = weak.lock())
+                        finish_cluster_backfill(session, ok, std::move(items));
+                });
+            });
+    }
+}
+
+void RoomHub::finish_cluster_backfill(const SessionPtr& s, bool ok,
+                                      std::vector<bus::HistoryItem> items) {
+    auto* b = s->cluster_backfill_.get();
+    if (!b || !b->waiting || s->state_ == ChatSession::State::Closed) return;
+    if (!ok) {
+        // Redis did not answer in time: live traffic goes on, without the backfill.
+        ctx_.metrics.bus_failures.fetch_add(1, std::memory_order_relaxed);
+        spdlog::warn("history backfill for room {} failed: the bus did not answer", s->room_id());
+    }
+    for (const auto& item : items) {
+        if (!(b->floor < item.id)) continue;
+        s->send(text_frame(item.json));
+        b->floor = item.id;
+    }
+    b->waiting = false;
+    auto held = std::move(b->held);
+    b->held.clear();
+    for (auto& [frame, id] : held)
+        if (id.empty() || b->floor < id) s->send(frame);
 }
 
 void RoomHub::leave(ChatSession* s) {
@@ -81,6 +122,7 @@ void RoomHub::leave(ChatSession* s) {
     members.pop_back();
     if (members.empty()) shard.rooms.erase(it);
     presence_.disconnected(s->room_id(), s->user_id(), s->wants_presence_);
+    if (shared_presence_) shared_presence_->disconnected(s->room_id(), s->user_id());
     std::lock_guard lock(directory_mutex_);
     auto d = directory_.find(s->room_id());
     if (d != directory_.end() && --d->second[s->loop_index()] == 0) {
@@ -154,7 +196,52 @@ void RoomHub::set_bus(bus::Bus* b, std::string node_id) {
         });
 }
 
+void RoomHub::set_shared(bus::SharedHistory* h, HistoryLimits limits, bus::SharedPresence* p) {
+    shared_history_ = h;
+    shared_limits_ = limits;
+    shared_presence_ = p;
+    presence_.set_shared_events(p != nullptr);
+}
+
+void RoomHub::deliver_cluster(const std::string& room_id, SharedFrame frame, bus::StreamId id) {
+    for_each_member_loop(room_id, [frame, id](Shard&, std::vector<SessionPtr>& members) {
+        // Copy: a send may abort a slow session, which swap-removes it from `members`.
+        auto receivers = members;
+        for (auto& s : receivers) {
+            if (auto* b = s->cluster_backfill_.get(); b && !b->admit(frame, id)) continue;
+            s->send(frame);
+        }
+    });
+}
+
+void RoomHub::deliver_cluster_local(const RoomPtr& room, std::string_view type,
+                                    const std::string& json, bus::StreamId id) {
+    ctx_.metrics.messages_broadcast.fetch_add(1, std::memory_order_relaxed);
+    if (observer_) observer_(room, type, json);  // the origin node logs, once cluster-wide
+    deliver_cluster(room->id, text_frame(json), id);
+}
+
+void RoomHub::publish_recorded(const RoomPtr& room, std::string json, int per_second,
+                               PublishFailed failed) {
+    std::string message_id(message_id_of(json));
+    std::string copy = json;
+    bus_->publish_recorded(
+        room->id, per_second, bus::encode_envelope(node_id_, 'H', {}), std::move(copy),
+        std::move(message_id), shared_limits_.max_messages, shared_limits_.max_age_ns / 1'000'000,
+        [this, room, json = std::move(json), failed = std::move(failed)](
+            bus::Verdict v, std::string_view stream_id) {
+            if (v == bus::Verdict::Accepted)
+                return deliver_cluster_local(
+                    room, "MESSAGE", json,
+                    bus::parse_stream_id(stream_id).value_or(bus::StreamId{}));
+            if (v == bus::Verdict::Unavailable)
+                ctx_.metrics.bus_failures.fetch_add(1, std::memory_order_relaxed);
+            if (failed) failed(v == bus::Verdict::Refused ? 429 : 500);
+        });
+}
+
 void RoomHub::deliver_local(const RoomPtr& room, std::string_view type, const std::string& json) {
+    if (cluster_) return deliver_cluster_local(room, type, json, {});
     ctx_.metrics.messages_broadcast.fetch_add(1, std::memory_order_relaxed);
     // Logged on the origin node only: each message is written once cluster-wide.
     if (observer_) observer_(room, type, json);
@@ -207,6 +294,8 @@ void RoomHub::drain_inbox(Shard& shard) {
 void RoomHub::publish(const RoomPtr& room, std::string_view type, std::string json,
                       PublishFailed failed) {
     if (!cluster_) return deliver_local(room, type, json);
+    if (shared_history_ && type == "MESSAGE")
+        return publish_recorded(room, std::move(json), 0, std::move(failed));
     auto payload = bus::encode_envelope(node_id_, 'F', json);
     bus_->publish(room->id, std::move(payload),
                   [this, room, type = std::string(type), json = std::move(json),
@@ -219,6 +308,7 @@ void RoomHub::publish(const RoomPtr& room, std::string_view type, std::string js
 
 void RoomHub::publish_rated(const RoomPtr& room, std::string json, int per_second,
                             PublishFailed failed) {
+    if (shared_history_) return publish_recorded(room, std::move(json), per_second, failed);
     auto payload = bus::encode_envelope(node_id_, 'F', json);
     bus_->take_rate_then_publish(
         room->id, per_second, std::move(payload),
@@ -239,13 +329,33 @@ void RoomHub::on_bus_payload(std::string_view room_id, std::string_view payload)
     if (!env || env->origin == node_id_) return;  // our own echo: delivered already
     std::string room(room_id);
     switch (env->kind) {
-        case 'F': {
+        case 'F':
             ctx_.metrics.messages_from_bus.fetch_add(1, std::memory_order_relaxed);
-            SharedFrame frame = text_frame(env->body);
-            for_each_member_loop(room, [frame](Shard&, std::vector<SessionPtr>& members) {
-                auto receivers = members;
-                for (auto& s : receivers) s->send(frame);
-            });
+            deliver_cluster(room, text_frame(env->body), {});
+            break;
+        case 'H': {  // <stream id>\n<MESSAGE JSON>
+            auto nl = env->body.find('\n');
+            if (nl == std::string_view::npos) return;
+            ctx_.metrics.messages_from_bus.fetch_add(1, std::memory_order_relaxed);
+            deliver_cluster(
+                room, text_frame(env->body.substr(nl + 1)),
+                bus::parse_stream_id(env->body.substr(0, nl)).value_or(bus::StreamId{}));
+            break;
+        }
+        case 'P': {  // <J|L>\n<user count>\n<connection count>\n<user id>
+            auto body = env->body;
+            std::string_view parts[3];
+            for (auto& part : parts) {
+                auto nl = body.find('\n');
+                if (nl == std::string_view::npos) return;
+                part = body.substr(0, nl);
+                body.remove_prefix(nl + 1);
+            }
+            std::size_t users = 0, connections = 0;
+            std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), users);
+            std::from_chars(parts[2].data(), parts[2].data() + parts[2].size(), connections);
+            presence_.note_shared_change(room, std::string(body), parts[0] == "J", users,
+                                         connections);
             break;
         }
         case 'D': {
@@ -347,11 +457,70 @@ void RoomHub::room_updated(const RoomPtr&) {
 
 void RoomHub::forget_message(const std::string& room_id, std::string_view message_id) {
     if (history_) history_->remove(room_id, message_id);
+    // Sent before the DELETE_MESSAGE event on the same link: once a client sees the event, the
+    // message is gone from the shared history.
+    if (shared_history_) shared_history_->remove(room_id, std::string(message_id));
+}
+
+void RoomHub::history_page(const std::string& room_id, const std::string& before_cursor,
+                           std::size_t limit, std::int64_t start_ns, std::int64_t end_ns,
+                           std::function<void(HistoryPageResult)> done) {
+    if (!shared_history_)
+        return LiveRoomControl::history_page(room_id, before_cursor, limit, start_ns, end_ns,
+                                             std::move(done));
+    constexpr std::int64_t kNsPerMs = 1'000'000;
+    constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
+    constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+    // Stream ids count milliseconds: the range is rounded inwards.
+    const std::int64_t start_ms = start_ns == kMin ? kMin
+                                  : start_ns > 0 ? start_ns / kNsPerMs + (start_ns % kNsPerMs != 0)
+                                                 : start_ns / kNsPerMs;
+    const std::int64_t end_ms = end_ns == kMax ? kMax
+                                : end_ns >= 0  ? end_ns / kNsPerMs
+                                               : end_ns / kNsPerMs - (end_ns % kNsPerMs != 0);
+    std::optional<bus::StreamId> before;
+    if (!before_cursor.empty()) before = bus::parse_stream_id(before_cursor);
+    shared_history_->page(room_id, before, limit, start_ms, end_ms,
+                          [done = std::move(done)](bool ok, std::vector<bus::HistoryItem> items) {
+                              HistoryPageResult out;
+                              out.ok = ok;
+                              out.enabled = true;
+                              for (auto& item : items) {
+                                  std::string id(message_id_of(item.json));
+                                  out.items.push_back(HistoryPageItem{
+                                      item.id.str(), std::move(id),
+                                      std::make_shared<const std::string>(std::move(item.json))});
+                              }
+                              done(std::move(out));
+                          });
+}
+
+void RoomHub::presence_page_async(const std::string& room_id, const std::string& after_user,
+                                  std::size_t limit,
+                                  std::function<void(std::optional<PresencePage>)> done) {
+    if (!shared_presence_) return done(presence_.page(room_id, after_user, limit));
+    shared_presence_->page(
+        room_id, after_user, limit, [done = std::move(done)](bus::SharedPresencePage p) {
+            if (!p.ok) return done(std::nullopt);
+            PresencePage out;
+            out.connection_count =
+                static_cast<std::size_t>(std::max<std::int64_t>(p.connection_count, 0));
+            out.user_count = static_cast<std::size_t>(std::max<std::int64_t>(p.user_count, 0));
+            out.more = p.more;
+            for (auto& u : p.users)
+                out.users.push_back(PresenceUser{.user_id = std::move(u.user_id),
+                                                 .attributes = std::move(u.attributes),
+                                                 .connections = static_cast<std::size_t>(
+                                                     std::max<std::int64_t>(u.connections, 0)),
+                                                 .connected_since_ms = u.connected_since_ms});
+            done(std::move(out));
+        });
 }
 
 void RoomHub::room_deleted(const std::string& room_id) {
     ctx_.room_rates.forget(room_id);
     if (history_) history_->drop_room(room_id);
+    if (shared_history_) shared_history_->drop_room(room_id);
     close_room(room_id, 1000, "Room deleted");
 }
 

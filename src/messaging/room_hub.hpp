@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "bus/bus.hpp"
+#include "bus/shared_history.hpp"
+#include "bus/shared_presence.hpp"
 #include "messaging/chat_frames.hpp"
 #include "messaging/edge_context.hpp"
 #include "messaging/live_room_control.hpp"
@@ -45,9 +47,19 @@ class RoomHub : public LiveRoomControl {
     // payloads apart when they come back from the bus.
     void set_bus(bus::Bus* b, std::string node_id);
     bool cluster() const { return cluster_; }
+    const std::string& node_id() const { return node_id_; }
+
     bus::Bus* bus() const { return bus_; }
     // Before any session: keep each room's recent messages (null: no history, IVS behaviour).
     void set_history(RoomHistory* h) { history_ = h; }
+    // Before any session, cluster mode (--bus redis): history and presence shared by every
+    // node (docs/design.md, "Cluster-wide history"). Null `h`: no history.
+    void set_shared(bus::SharedHistory* h, HistoryLimits limits, bus::SharedPresence* p);
+    // ?history=N is capped at this; 0: history is off.
+    std::size_t history_max_messages() const {
+        return history_ ? history_->limits().max_messages
+                        : (shared_history_ ? shared_limits_.max_messages : 0);
+    }
 
     // On the session's loop.
     void attach(const SessionPtr& s);  // every connection, for ticks and shutdown
@@ -94,6 +106,12 @@ class RoomHub : public LiveRoomControl {
                                std::size_t limit) const override {
         return presence_.page(room_id, after_user, limit);
     }
+    void history_page(const std::string& room_id, const std::string& before_cursor,
+                      std::size_t limit, std::int64_t start_ns, std::int64_t end_ns,
+                      std::function<void(HistoryPageResult)> done) override;
+    void presence_page_async(const std::string& room_id, const std::string& after_user,
+                             std::size_t limit,
+                             std::function<void(std::optional<PresencePage>)> done) override;
     // A deleted message leaves the history (the DELETE_MESSAGE event itself goes out as before).
     void forget_message(const std::string& room_id, std::string_view message_id);
 
@@ -125,6 +143,17 @@ class RoomHub : public LiveRoomControl {
                           const std::string& reason);
     void close_local(const std::string& room_id, std::uint16_t code, const std::string& reason);
     void on_bus_payload(std::string_view room_id, std::string_view payload);
+    // Cluster mode: a frame to this node's members of the room; `id` is a recorded MESSAGE's
+    // stream id (empty for anything else), checked against each ?history=N member's floor.
+    void deliver_cluster(const std::string& room_id, SharedFrame frame, bus::StreamId id);
+    // Origin-node side of a cluster publish the bus accepted (chat log, metrics, members).
+    void deliver_cluster_local(const RoomPtr& room, std::string_view type, const std::string& json,
+                               bus::StreamId id);
+    // A cluster-mode publish of a MESSAGE that enters the shared history (per_second 0: no rate).
+    void publish_recorded(const RoomPtr& room, std::string json, int per_second,
+                          PublishFailed failed);
+    // On the session's loop: the backfill read from the shared history has come back.
+    void finish_cluster_backfill(const SessionPtr& s, bool ok, std::vector<bus::HistoryItem> items);
     // Runs `fn(shard, members)` on each loop that has members of the room.
     void for_each_member_loop(const std::string& room_id,
                               std::function<void(Shard&, std::vector<SessionPtr>&)> fn);
@@ -145,6 +174,9 @@ class RoomHub : public LiveRoomControl {
     std::string node_id_;
     RoomHistory* history_ = nullptr;
     RoomPresence presence_;
+    bus::SharedHistory* shared_history_ = nullptr;
+    HistoryLimits shared_limits_;
+    bus::SharedPresence* shared_presence_ = nullptr;
 };
 
 }  // namespace parley::messaging

@@ -15,11 +15,7 @@ void RoomPresence::connected(const std::string& room_id, const std::string& user
                                   .attributes = attributes,
                                   .connections = 0,
                                   .connected_since_ms = now_ms};
-        auto p = room.pending.find(user_id);
-        if (p != room.pending.end() && p->second == Pending::Left)
-            room.pending.erase(p);  // went and came back: no news
-        else
-            room.pending[user_id] = Pending::Joined;
+        if (!shared_events_) note_change(room, user_id, true);
     }
     ++it->second.connections;
 }
@@ -35,13 +31,29 @@ void RoomPresence::disconnected(const std::string& room_id, const std::string& u
     auto u = room.users.find(user_id);
     if (u != room.users.end() && --u->second.connections == 0) {
         room.users.erase(u);
-        auto p = room.pending.find(user_id);
-        if (p != room.pending.end() && p->second == Pending::Joined)
-            room.pending.erase(p);  // came and went: no news
-        else
-            room.pending[user_id] = Pending::Left;
+        if (!shared_events_) note_change(room, user_id, false);
     }
     if (room.connections == 0 && room.pending.empty()) rooms_.erase(r);
+}
+
+void RoomPresence::note_change(Room& room, const std::string& user_id, bool joined) {
+    auto p = room.pending.find(user_id);
+    // Went and came back, or came and went: no news.
+    if (p != room.pending.end() && p->second == (joined ? Pending::Left : Pending::Joined))
+        room.pending.erase(p);
+    else
+        room.pending[user_id] = joined ? Pending::Joined : Pending::Left;
+}
+
+void RoomPresence::note_shared_change(const std::string& room_id, const std::string& user_id,
+                                      bool joined, std::size_t user_count,
+                                      std::size_t connection_count) {
+    std::lock_guard lock(mutex_);
+    auto r = rooms_.find(room_id);
+    if (r == rooms_.end() || r->second.listeners == 0) return;
+    note_change(r->second, user_id, joined);
+    r->second.shared_users = user_count;
+    r->second.shared_connections = connection_count;
 }
 
 PresencePage RoomPresence::page(const std::string& room_id, const std::string& after_user,
@@ -66,11 +78,12 @@ std::vector<PresenceChanges> RoomPresence::take_changes() {
     for (auto it = rooms_.begin(); it != rooms_.end();) {
         auto& room = it->second;
         if (!room.pending.empty() && room.listeners > 0) {
-            PresenceChanges c{.room_id = it->first,
-                              .joined = {},
-                              .left = {},
-                              .user_count = room.users.size(),
-                              .connection_count = room.connections};
+            PresenceChanges c{
+                .room_id = it->first,
+                .joined = {},
+                .left = {},
+                .user_count = shared_events_ ? room.shared_users : room.users.size(),
+                .connection_count = shared_events_ ? room.shared_connections : room.connections};
             for (const auto& [user, what] : room.pending)
                 (what == Pending::Joined ? c.joined : c.left).push_back(user);
             out.push_back(std::move(c));

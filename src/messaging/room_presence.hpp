@@ -3,6 +3,7 @@
 // the users who arrived (first connection) or went (last connection closed) since the last
 // look, for the parley:USER_JOINED / parley:USER_LEFT events of ?presence=1 clients.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -47,6 +48,15 @@ class RoomPresence {
     // who came and went in between (or went and came back) is in neither list.
     std::vector<PresenceChanges> take_changes();
 
+    // Cluster mode (--bus redis): arrivals and departures are decided cluster-wide (a user's
+    // first / last connection on any node) and come from the bus, so this node's own
+    // connections and disconnections no longer make news by themselves.
+    void set_shared_events(bool on) { shared_events_ = on; }
+    // A user's first connection (joined) or last disconnection cluster-wide, with the room's
+    // cluster-wide counts after it; kept only for rooms with a listener on this node.
+    void note_shared_change(const std::string& room_id, const std::string& user_id, bool joined,
+                            std::size_t user_count, std::size_t connection_count);
+
   private:
     enum class Pending { Joined, Left };
     struct Room {
@@ -54,7 +64,11 @@ class RoomPresence {
         std::size_t connections = 0;
         std::size_t listeners = 0;
         std::map<std::string, Pending> pending;
+        std::size_t shared_users = 0, shared_connections = 0;  // cluster-wide, from the bus
     };
+    // Netting: `user` arrived (true) or left; a pending opposite change cancels out.
+    static void note_change(Room& room, const std::string& user_id, bool joined);
+    bool shared_events_ = false;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, Room> rooms_;
 };

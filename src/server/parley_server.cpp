@@ -14,6 +14,8 @@
 #include "auth/sigv4_verifier.hpp"
 #include "bus/local_bus.hpp"
 #include "bus/redis_bus.hpp"
+#include "bus/redis_history.hpp"
+#include "bus/redis_presence.hpp"
 #include "chatlog/chat_log_delivery.hpp"
 #include "chatlog/chat_logger.hpp"
 #include "control/api_router.hpp"
@@ -80,6 +82,10 @@ struct ParleyServer::Parts {
     // After `loops`: its timers are destroyed while the loops' io_contexts still exist.
     std::unique_ptr<messaging::RoomHub> hub;
     // After `hub`, so freed first: a freed Redis link answers its pending requests into the hub.
+    // Cluster mode (--bus redis): history and presence in Redis, on the bus's links. Before
+    // `bus`, so freed after it: freeing the links answers their pending requests into these.
+    std::unique_ptr<bus::RedisHistory> shared_history;
+    std::unique_ptr<bus::RedisPresence> shared_presence;
     std::unique_ptr<bus::Bus> bus;
     // After `loops`: destroyed first, while the loops' io_contexts still exist.
     std::unique_ptr<messaging::LambdaMessageReviewer> reviewer;
@@ -129,13 +135,18 @@ void ParleyServer::start_history() {
     messaging::HistoryLimits limits{
         .max_messages = config_.history_messages,
         .max_age_ns = std::int64_t{config_.history_minutes} * 60 * 1'000'000'000};
-    if (!limits.enabled()) return;
-    if (p.hub->cluster()) {
-        // Each node sees only the messages of rooms it has members in: not a cluster-wide
-        // history, so none rather than a partial one (docs/extensions.md).
-        spdlog::warn("message history and ?history=N are not available with --bus redis yet");
+    if (auto* redis = dynamic_cast<bus::RedisBus*>(p.bus.get())) {
+        // Cluster mode: one history and one presence for all nodes, in Redis (docs/design.md,
+        // "Cluster-wide history and presence").
+        p.shared_presence = std::make_unique<bus::RedisPresence>(*redis, p.hub->node_id());
+        if (limits.enabled())
+            p.shared_history = std::make_unique<bus::RedisHistory>(*redis, limits.max_messages,
+                                                                   limits.max_age_ns / 1'000'000);
+        p.hub->set_shared(p.shared_history.get(), limits, p.shared_presence.get());
+        p.shared_presence->start();
         return;
     }
+    if (!limits.enabled()) return;
     if (!config_.uses_postgresql()) {
         p.history_log = std::make_unique<store::SqliteHistoryLog>(
             config_.data_dir / "parley.db", limits.max_messages, limits.max_age_ns);
@@ -599,7 +610,9 @@ void ParleyServer::stop() {
     // handlers still own sessions; those sessions count themselves out of edge_metrics, which
     // must therefore still exist.
     p.reviewer.reset();
-    p.bus.reset();  // frees the Redis links; the loops have stopped
+    p.bus.reset();              // frees the Redis links; the loops have stopped
+    p.shared_presence.reset();  // after the links, whose pending requests answer into it
+    p.shared_history.reset();
     p.hub.reset();
     p.loops.reset();
     parts_.reset();

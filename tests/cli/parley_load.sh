@@ -42,6 +42,11 @@ timeout 60 "$load" fanout --api http://127.0.0.1:$api_port --chat ws://127.0.0.1
   --connections 200 --rooms 2 --rate 20 --duration 1 --server-pid $server_pid >"$work/parley.txt" 2>&1
 check "fan-out against parleyd loses nothing" delivered_all "$work/parley.txt"
 
+# joins (issue 12): every join with its ?history=20 backfill arrives, none fails.
+timeout 60 "$load" joins --api http://127.0.0.1:$api_port --chat ws://127.0.0.1:$chat_port \
+  --connections 200 --history 20 --server-pid $server_pid >"$work/joins.txt" 2>&1
+check "joins with ?history=20: all joined" grep -q "200 joined, 0 failed" "$work/joins.txt"
+
 peer_port=$(free_port)
 node "$repo/bench/ws_chat_peer.mjs" "$peer_port" >"$work/peer.log" 2>&1 &
 peer_pid=$!

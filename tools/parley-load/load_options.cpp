@@ -25,6 +25,9 @@ struct Cli {
              "rooms of N connections; senders publish at rising rates; receivers measure "
              "deliveries/s, end-to-end latency and losses"},
             {"idle", "opens N idle connections and reports the server's RSS per connection"},
+            {"joins",
+             "join rate of one room: N connections, --concurrency at a time, each closed once "
+             "joined (with --history N: once its ?history=N backfill has arrived)"},
             {"tokens",
              "signed CreateChatToken requests over keep-alive connections: req/s, latency"},
             {"rooms",
@@ -70,6 +73,10 @@ struct Cli {
                        "maximumMessageRatePerSecond of the rooms the tool creates")
             ->check(CLI::Range(1, 100))
             ->capture_default_str();
+        app.add_option("--history", o.history,
+                       "joins: fill the room with N messages first and join with ?history=N "
+                       "(0: plain joins)")
+            ->check(CLI::Range(0, 10000));
         app.add_option("--message-chars", o.message_chars, "fanout: Content length")
             ->check(CLI::Range(32, 500))
             ->capture_default_str();

@@ -25,6 +25,7 @@ struct LoadOptions {
     int server_pid = 0;
     int room_rate = 100;  // maximumMessageRatePerSecond of the rooms the tool creates
     std::size_t message_chars = 100;
+    std::size_t history = 0;       // joins: fill the room with N messages and join with ?history=N
     std::size_t concurrency = 64;  // handshakes / token requests in flight during setup
     bool presigned = false;        // tokens: replay one signed request, as wrk does
     // fanout, idle: the server is a benchmark peer (bench/): no control plane, no tokens; the

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     try {
         if (o.command == "fanout") return run_fanout(o);
         if (o.command == "idle") return run_idle(o);
+        if (o.command == "joins") return run_joins(o);
         if (o.command == "tokens" || o.command == "rooms") return run_tokens(o);
         return run_wrk_script(o);
     } catch (const std::exception& e) {

@@ -7,6 +7,7 @@ namespace parley::load {
 
 int run_fanout(const LoadOptions& o);
 int run_idle(const LoadOptions& o);
+int run_joins(const LoadOptions& o);
 int run_tokens(const LoadOptions& o);
 int run_wrk_script(const LoadOptions& o);
 
