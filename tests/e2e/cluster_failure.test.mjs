@@ -90,8 +90,10 @@ test('kill -9 mid-burst of CreateRoom: every room whose 200 was received is ther
   const acked = [];
   let failures = 0;
   let killed = false;
+  // Each worker sends until a request fails after the kill: a worker whose last request
+  // happened to finish just before the kill would otherwise stop without seeing it.
   const worker = async () => {
-    while (!killed) {
+    for (;;) {
       try {
         acked.push((await api.send(new CreateRoomCommand({ name: 'burst' }))).arn);
         if (acked.length === 150) { killed = true; await node.kill9(); }
