@@ -581,6 +581,12 @@ void ChatSession::send(const SharedFrame& frame) {
     queue(frame);
 }
 
+bool ChatSession::send_uncounted(const SharedFrame& frame) {
+    if (state_ != State::Open) return false;
+    queue(frame);
+    return true;
+}
+
 void ChatSession::send_error(std::string_view id, std::string_view request_id, int code,
                              std::string_view message) {
     if (state_ != State::Open) return;
@@ -589,46 +595,66 @@ void ChatSession::send_error(std::string_view id, std::string_view request_id, i
 }
 
 void ChatSession::queue(const SharedFrame& frame) {
-    queued_bytes_ += frame->size();
-    if (queued_bytes_ > ctx_.settings.max_outbound_bytes) {
+    if (out_.bytes() + frame->size() > ctx_.settings.max_outbound_bytes) {
         // A reader this far behind would make memory grow without bound: drop it.
         ctx_.metrics.slow_consumers_disconnected.fetch_add(1, std::memory_order_relaxed);
         spdlog::info("chat connection of user {} in room {} disconnected: send queue over {} bytes",
                      claims_.user_id, room_id_, ctx_.settings.max_outbound_bytes);
         return abort();
     }
-    queue_.push_back(frame);
+    out_.push(frame);
     if (!dirty_ && !writing_) {
         dirty_ = true;
         ctx_.hub->mark_dirty(this);
     }
 }
 
+// Once per loop turn for a connection with queued frames (corked): a plain socket is written
+// here and now; only what it does not take waits for it to become writable.
 void ChatSession::flush() {
     dirty_ = false;
-    if (writing_ || queue_.empty() || state_ == State::Closed) return;
-    inflight_.swap(queue_);
-    std::vector<asio::const_buffer> buffers;
-    buffers.reserve(inflight_.size());
-    for (const auto& f : inflight_) buffers.emplace_back(asio::buffer(*f));
-    writing_ = true;
-    auto written = [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-        self->on_written(ec);
-    };
-    if (tls_)
-        asio::async_write(*tls_, buffers, std::move(written));
-    else
-        asio::async_write(socket_, buffers, std::move(written));
+    if (writing_ || out_.empty() || state_ == State::Closed) return;
+    if (tls_) return flush_tls();
+    switch (out_.write_to(socket_.native_handle())) {
+        case OutboundQueue::WriteResult::Drained:
+            return after_drained();
+        case OutboundQueue::WriteResult::WouldBlock:
+            return wait_writable();
+        case OutboundQueue::WriteResult::Failed:
+            return abort();
+    }
 }
 
-void ChatSession::on_written(const boost::system::error_code& ec) {
-    writing_ = false;
-    for (const auto& f : inflight_) queued_bytes_ -= f->size();
-    inflight_.clear();
-    if (inflight_.capacity() > 64) inflight_.shrink_to_fit();
-    if (state_ == State::Closed) return;
-    if (ec) return abort();
-    if (!queue_.empty()) return flush();
+void ChatSession::wait_writable() {
+    writing_ = true;
+    socket_.async_wait(asio::ip::tcp::socket::wait_write,
+                       [self = shared_from_this()](const boost::system::error_code& ec) {
+                           self->writing_ = false;
+                           if (self->state_ == State::Closed) return;
+                           if (ec) return self->abort();
+                           self->flush();
+                       });
+}
+
+// TLS keeps Asio's composed write through OpenSSL: one write at a time, frames queued meanwhile
+// go out with the next.
+void ChatSession::flush_tls() {
+    std::vector<asio::const_buffer> buffers;
+    out_.gather(buffers);
+    writing_ = true;
+    asio::async_write(
+        *tls_, buffers,
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+            self->writing_ = false;
+            if (self->state_ == State::Closed) return;
+            if (ec) return self->abort();
+            self->out_.consume(n);
+            if (!self->out_.empty()) return self->flush();
+            self->after_drained();
+        });
+}
+
+void ChatSession::after_drained() {
     if (shutdown_after_flush_) {
         shutdown_after_flush_ = false;
         shutdown_send();
@@ -668,7 +694,8 @@ void ChatSession::finish() {
         ctx_.hub->leave(this);
         joined_ = false;
     }
-    queue_.clear();
+    // A TLS write under way still reads the frames' bytes until its handler runs.
+    if (!(tls_ && writing_)) out_.clear();
     ctx_.hub->detach(this);  // may drop the last reference; nothing may follow
 }
 
@@ -688,6 +715,7 @@ void ChatSession::tick(std::int64_t now_ms) {
         send_error(model::new_id(), "", 401, "The connection has expired.");
         return close_after_flush(1000, "Session expired");
     }
+    if (out_.empty()) out_.release_memory();
     auto idle = now_ms - last_activity_ms_;
     if (idle > ctx_.settings.idle_close_after_ms) return abort();
     if (idle > ctx_.settings.idle_ping_after_ms && !ping_outstanding_) {

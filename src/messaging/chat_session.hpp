@@ -10,6 +10,7 @@
 
 #include "messaging/chat_frames.hpp"
 #include "messaging/edge_context.hpp"
+#include "messaging/outbound_queue.hpp"
 #include "messaging/rate_limiter.hpp"
 #include "messaging/room_hub.hpp"
 #include "messaging/tls_stream.hpp"
@@ -33,6 +34,9 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
 
     // All of these run on the session's own loop.
     void send(const SharedFrame& frame);
+    // A broadcast's delivery: the hub counts its deliveries once per broadcast and loop (one
+    // shared counter update, not one per receiver). True when queued (the session is open).
+    bool send_uncounted(const SharedFrame& frame);
     void send_error(std::string_view id, std::string_view request_id, int code,
                     std::string_view message);
     void close_after_flush(std::uint16_t code, std::string_view reason);
@@ -81,7 +85,9 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     RoomPtr current_room();
 
     void queue(const SharedFrame& frame);
-    void on_written(const boost::system::error_code& ec);
+    void flush_tls();
+    void wait_writable();
+    void after_drained();
     void finish();
 
     boost::asio::ip::tcp::socket socket_;
@@ -98,10 +104,8 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     std::string remote_ip_;
     TokenBucket request_rate_;
 
-    std::vector<SharedFrame> queue_;     // waiting to be written
-    std::vector<SharedFrame> inflight_;  // being written by one gather write
-    std::size_t queued_bytes_ = 0;
-    bool writing_ = false;
+    OutboundQueue out_;
+    bool writing_ = false;  // a writable-wait (plain) or a TLS write is under way
     bool dirty_ = false;
     bool joined_ = false;
     bool pending_ = true;  // counted in connections_pending until upgraded or closed

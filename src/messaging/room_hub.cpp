@@ -15,6 +15,23 @@ namespace parley::messaging {
 
 namespace asio = boost::asio;
 
+namespace {
+// Queues `frame` for every member that `wanted` accepts, without copying the member list (a
+// copy costs two reference-count updates per member and message). Backwards: a send that cuts a
+// slow reader swap-removes it, and the member moved into its slot was served already. The last
+// removal (slot 0) may erase the list itself, and nothing reads it after that.
+template <class Wanted>
+std::size_t send_to_members(std::vector<SessionPtr>& members, const SharedFrame& frame,
+                            Wanted wanted) {
+    std::size_t sent = 0;
+    for (std::size_t i = members.size(); i-- > 0;) {
+        ChatSession& s = *members[i];
+        if (wanted(s) && s.send_uncounted(frame)) ++sent;
+    }
+    return sent;
+}
+}  // namespace
+
 RoomHub::RoomHub(std::vector<asio::io_context*> loops, EdgeContext& ctx) : ctx_(ctx) {
     for (auto* l : loops) {
         auto s = std::make_unique<Shard>();
@@ -161,10 +178,9 @@ void RoomHub::deliver_local(const RoomPtr& room, std::string_view type, const st
     // Encoded once; every receiver on every loop shares these bytes.
     SharedFrame frame = text_frame(json);
     if (!history_ || type != "MESSAGE") {
-        for_each_member_loop(room->id, [frame](Shard&, std::vector<SessionPtr>& members) {
-            // Copy: a send may abort a slow session, which swap-removes it from `members`.
-            auto receivers = members;
-            for (auto& s : receivers) s->send(frame);
+        for_each_member_loop(room->id, [this, frame](Shard&, std::vector<SessionPtr>& members) {
+            auto n = send_to_members(members, frame, [](ChatSession&) { return true; });
+            ctx_.metrics.frames_delivered.fetch_add(n, std::memory_order_relaxed);
         });
         return;
     }
@@ -191,14 +207,15 @@ void RoomHub::drain_inbox(Shard& shard) {
         items.swap(shard.inbox);
         shard.drain_posted = false;
     }
+    std::size_t delivered = 0;
     for (const auto& item : items) {
         auto it = shard.rooms.find(item.room_id);
         if (it == shard.rooms.end()) continue;
-        // Copy: a send may abort a slow session, which swap-removes it from the members.
-        auto receivers = it->second;
-        for (auto& s : receivers)
-            if (s->history_floor_ < item.seq) s->send(item.frame);  // else in the backfill
+        delivered += send_to_members(it->second, item.frame, [&](ChatSession& s) {
+            return s.history_floor_ < item.seq;  // else it came with the backfill
+        });
     }
+    ctx_.metrics.frames_delivered.fetch_add(delivered, std::memory_order_relaxed);
 }
 
 // The origin node delivers to its own members when the bus has accepted the payload and skips
@@ -242,9 +259,9 @@ void RoomHub::on_bus_payload(std::string_view room_id, std::string_view payload)
         case 'F': {
             ctx_.metrics.messages_from_bus.fetch_add(1, std::memory_order_relaxed);
             SharedFrame frame = text_frame(env->body);
-            for_each_member_loop(room, [frame](Shard&, std::vector<SessionPtr>& members) {
-                auto receivers = members;
-                for (auto& s : receivers) s->send(frame);
+            for_each_member_loop(room, [this, frame](Shard&, std::vector<SessionPtr>& members) {
+                auto n = send_to_members(members, frame, [](ChatSession&) { return true; });
+                ctx_.metrics.frames_delivered.fetch_add(n, std::memory_order_relaxed);
             });
             break;
         }
