@@ -13,6 +13,7 @@
 #include "messaging/outbound_queue.hpp"
 #include "messaging/rate_limiter.hpp"
 #include "messaging/room_hub.hpp"
+#include "messaging/session_identity.hpp"
 #include "messaging/tls_stream.hpp"
 #include "messaging/ws_frame_parser.hpp"
 #include "model/value.hpp"
@@ -26,7 +27,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   public:
     // `tls`: the door's TLS context when it serves wss:// (nullptr: plain ws://). The session
     // takes its own reference to it, so a certificate reload leaves it untouched.
-    ChatSession(boost::asio::ip::tcp::socket&& socket, EdgeContext& ctx, std::size_t loop_index,
+    ChatSession(ChatSocket&& socket, EdgeContext& ctx, std::size_t loop_index,
                 SSL_CTX* tls = nullptr);
     ~ChatSession();
 
@@ -48,7 +49,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     // The session's loop: whatever touches the session from elsewhere is posted here.
     boost::asio::any_io_executor executor() { return socket_.get_executor(); }
     const std::string& room_id() const { return room_id_; }
-    const std::string& user_id() const { return claims_.user_id; }
+    const std::string& user_id() const { return identity_.user_id; }
     std::size_t member_slot = 0;  // position in the hub's member list of its loop
 
     // Delivery of a reviewed message, back on this loop (see MessageReviewer).
@@ -90,7 +91,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     void after_drained();
     void finish();
 
-    boost::asio::ip::tcp::socket socket_;
+    ChatSocket socket_;
     // Set for a wss:// connection. Every read and write checks it once per system call (not
     // per byte), so the plain path costs one predictable branch.
     std::unique_ptr<TlsStream> tls_;
@@ -99,7 +100,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     State state_ = State::Handshake;
     std::unique_ptr<HandshakeState> handshake_;
     WsFrameParser parser_;
-    token::ChatTokenClaims claims_;
+    SessionIdentity identity_;
     std::string room_id_;
     std::string remote_ip_;
     TokenBucket request_rate_;

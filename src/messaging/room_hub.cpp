@@ -59,7 +59,7 @@ void RoomHub::join(const SessionPtr& s) {
     auto& members = shard.rooms[s->room_id()];
     s->member_slot = members.size();
     members.push_back(s);
-    presence_.connected(s->room_id(), s->user_id(), s->claims_.attributes, s->wants_presence_,
+    presence_.connected(s->room_id(), s->user_id(), s->identity_.attributes, s->wants_presence_,
                         model::now_millis());
     std::vector<HistoryEntry> backfill;
     {

@@ -11,10 +11,15 @@ void RoomPresence::connected(const std::string& room_id, const std::string& user
     if (listens) ++room.listeners;
     auto [it, first] = room.users.try_emplace(user_id);
     if (first) {
-        it->second = PresenceUser{.user_id = user_id,
-                                  .attributes = attributes,
-                                  .connections = 0,
-                                  .connected_since_ms = now_ms};
+        it->second =
+            Member{.attributes = attributes, .connections = 0, .connected_since_ms = now_ms};
+        // Only news for a listener is kept (take_changes drops the rest): a room nobody listens
+        // to keeps no second entry per arriving user.
+        if (room.listeners == 0) {
+            room.pending.clear();
+            ++it->second.connections;
+            return;
+        }
         auto p = room.pending.find(user_id);
         if (p != room.pending.end() && p->second == Pending::Left)
             room.pending.erase(p);  // went and came back: no news
@@ -35,6 +40,11 @@ void RoomPresence::disconnected(const std::string& room_id, const std::string& u
     auto u = room.users.find(user_id);
     if (u != room.users.end() && --u->second.connections == 0) {
         room.users.erase(u);
+        if (room.listeners == 0) {
+            room.pending.clear();
+            if (room.connections == 0) rooms_.erase(r);
+            return;
+        }
         auto p = room.pending.find(user_id);
         if (p != room.pending.end() && p->second == Pending::Joined)
             room.pending.erase(p);  // came and went: no news
@@ -55,7 +65,10 @@ PresencePage RoomPresence::page(const std::string& room_id, const std::string& a
     out.user_count = room.users.size();
     auto it = after_user.empty() ? room.users.begin() : room.users.upper_bound(after_user);
     for (; it != room.users.end() && out.users.size() < limit; ++it)
-        out.users.push_back(it->second);
+        out.users.push_back(PresenceUser{.user_id = it->first,
+                                         .attributes = it->second.attributes,
+                                         .connections = it->second.connections,
+                                         .connected_since_ms = it->second.connected_since_ms});
     out.more = it != room.users.end();
     return out;
 }
