@@ -1,10 +1,10 @@
 #pragma once
 // A connection's bounded queue of server frames waiting to be written, and the writer that
 // drains it. The plain (ws://) path writes synchronously when the loop's corked flush runs: one
-// sendmsg() gathers every pending frame, and only a socket that is full (EAGAIN) leaves bytes
-// here for a writable-wait. Waiting for an asynchronous write's completion instead would put a
-// busy connection's next flush behind every other connection's completion in the loop's queue.
-// Frames are shared (one encoding per broadcast) and released as soon as they are written.
+// send() carries every pending frame (up to 16 KiB), and only a socket that is full (EAGAIN)
+// leaves bytes here for a writable-wait. Waiting for an asynchronous write's completion instead
+// would put a busy connection's next flush behind every other connection's completion in the loop's
+// queue. Frames are shared (one encoding per broadcast) and released as soon as they are written.
 #include <boost/asio/buffer.hpp>
 #include <cstddef>
 #include <vector>

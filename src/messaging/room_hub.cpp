@@ -178,26 +178,55 @@ void RoomHub::deliver_local(const RoomPtr& room, std::string_view type, const st
     // Encoded once; every receiver on every loop shares these bytes.
     SharedFrame frame = text_frame(json);
     if (!history_ || type != "MESSAGE") {
-        for_each_member_loop(room->id, [this, frame](Shard&, std::vector<SessionPtr>& members) {
-            auto n = send_to_members(members, frame, [](ChatSession&) { return true; });
-            ctx_.metrics.frames_delivered.fetch_add(n, std::memory_order_relaxed);
-        });
+        broadcast_frame(room->id, frame);
         return;
     }
     // Recorded, its receivers' loops looked up and the deliveries queued in one step (see
     // join()): each loop then receives the room's messages in seq order, the history's order.
-    std::lock_guard lock(directory_mutex_);
-    const auto seq = history_->append(room->id, json, model::now_nanos());
-    for (auto i : member_loops_locked(room->id)) {
-        auto& shard = *shards_[i];
-        bool post = false;
-        {
-            std::lock_guard inbox_lock(shard.inbox_mutex);
-            shard.inbox.push_back(Shard::Recorded{room->id, frame, seq});
-            post = !std::exchange(shard.drain_posted, true);
+    // This loop's own members get it in this pass (see broadcast_frame), after the lock: a send
+    // may cut a slow reader, whose leave() takes the directory lock.
+    Shard* own = nullptr;
+    {
+        std::lock_guard lock(directory_mutex_);
+        const auto seq = history_->append(room->id, json, model::now_nanos());
+        for (auto i : member_loops_locked(room->id)) {
+            auto& shard = *shards_[i];
+            const bool here = shard.loop->get_executor().running_in_this_thread();
+            bool post = false;
+            {
+                std::lock_guard inbox_lock(shard.inbox_mutex);
+                shard.inbox.push_back(Shard::Recorded{room->id, frame, seq});
+                post = !here && !std::exchange(shard.drain_posted, true);
+            }
+            if (here) own = &shard;
+            if (post) asio::post(*shard.loop, [this, &shard] { drain_inbox(shard); });
         }
-        if (post) asio::post(*shard.loop, [this, &shard] { drain_inbox(shard); });
     }
+    if (own) drain_inbox(*own);
+}
+
+void RoomHub::broadcast_frame(const std::string& room_id, const SharedFrame& frame) {
+    std::vector<std::size_t> loops;
+    {
+        std::lock_guard lock(directory_mutex_);
+        loops = member_loops_locked(room_id);
+    }
+    for (auto i : loops) {
+        auto* shard = shards_[i].get();
+        if (shard->loop->get_executor().running_in_this_thread()) {
+            deliver_frame(*shard, room_id, frame);
+            continue;
+        }
+        asio::post(*shard->loop,
+                   [this, shard, room_id, frame] { deliver_frame(*shard, room_id, frame); });
+    }
+}
+
+void RoomHub::deliver_frame(Shard& shard, const std::string& room_id, const SharedFrame& frame) {
+    auto it = shard.rooms.find(room_id);
+    if (it == shard.rooms.end()) return;
+    auto n = send_to_members(it->second, frame, [](ChatSession&) { return true; });
+    ctx_.metrics.frames_delivered.fetch_add(n, std::memory_order_relaxed);
 }
 
 void RoomHub::drain_inbox(Shard& shard) {
@@ -259,10 +288,7 @@ void RoomHub::on_bus_payload(std::string_view room_id, std::string_view payload)
         case 'F': {
             ctx_.metrics.messages_from_bus.fetch_add(1, std::memory_order_relaxed);
             SharedFrame frame = text_frame(env->body);
-            for_each_member_loop(room, [this, frame](Shard&, std::vector<SessionPtr>& members) {
-                auto n = send_to_members(members, frame, [](ChatSession&) { return true; });
-                ctx_.metrics.frames_delivered.fetch_add(n, std::memory_order_relaxed);
-            });
+            broadcast_frame(room, frame);
             break;
         }
         case 'D': {
