@@ -11,8 +11,10 @@
 #include "messaging/chat_frames.hpp"
 #include "messaging/cluster_backfill.hpp"
 #include "messaging/edge_context.hpp"
+#include "messaging/outbound_queue.hpp"
 #include "messaging/rate_limiter.hpp"
 #include "messaging/room_hub.hpp"
+#include "messaging/session_identity.hpp"
 #include "messaging/tls_stream.hpp"
 #include "messaging/ws_frame_parser.hpp"
 #include "model/value.hpp"
@@ -26,7 +28,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   public:
     // `tls`: the door's TLS context when it serves wss:// (nullptr: plain ws://). The session
     // takes its own reference to it, so a certificate reload leaves it untouched.
-    ChatSession(boost::asio::ip::tcp::socket&& socket, EdgeContext& ctx, std::size_t loop_index,
+    ChatSession(ChatSocket&& socket, EdgeContext& ctx, std::size_t loop_index,
                 SSL_CTX* tls = nullptr);
     ~ChatSession();
 
@@ -34,6 +36,9 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
 
     // All of these run on the session's own loop.
     void send(const SharedFrame& frame);
+    // A broadcast's delivery: the hub counts its deliveries once per broadcast and loop (one
+    // shared counter update, not one per receiver). True when queued (the session is open).
+    bool send_uncounted(const SharedFrame& frame);
     void send_error(std::string_view id, std::string_view request_id, int code,
                     std::string_view message);
     void close_after_flush(std::uint16_t code, std::string_view reason);
@@ -45,7 +50,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     // The session's loop: whatever touches the session from elsewhere is posted here.
     boost::asio::any_io_executor executor() { return socket_.get_executor(); }
     const std::string& room_id() const { return room_id_; }
-    const std::string& user_id() const { return claims_.user_id; }
+    const std::string& user_id() const { return identity_.user_id; }
     std::size_t member_slot = 0;  // position in the hub's member list of its loop
 
     // Delivery of a reviewed message, back on this loop (see MessageReviewer).
@@ -82,10 +87,12 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     RoomPtr current_room();
 
     void queue(const SharedFrame& frame);
-    void on_written(const boost::system::error_code& ec);
+    void flush_tls();
+    void wait_writable();
+    void after_drained();
     void finish();
 
-    boost::asio::ip::tcp::socket socket_;
+    ChatSocket socket_;
     // Set for a wss:// connection. Every read and write checks it once per system call (not
     // per byte), so the plain path costs one predictable branch.
     std::unique_ptr<TlsStream> tls_;
@@ -94,15 +101,13 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     State state_ = State::Handshake;
     std::unique_ptr<HandshakeState> handshake_;
     WsFrameParser parser_;
-    token::ChatTokenClaims claims_;
+    SessionIdentity identity_;
     std::string room_id_;
     std::string remote_ip_;
     TokenBucket request_rate_;
 
-    std::vector<SharedFrame> queue_;     // waiting to be written
-    std::vector<SharedFrame> inflight_;  // being written by one gather write
-    std::size_t queued_bytes_ = 0;
-    bool writing_ = false;
+    OutboundQueue out_;
+    bool writing_ = false;  // a writable-wait (plain) or a TLS write is under way
     bool dirty_ = false;
     bool joined_ = false;
     bool pending_ = true;  // counted in connections_pending until upgraded or closed

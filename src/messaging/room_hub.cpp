@@ -17,6 +17,23 @@ namespace parley::messaging {
 
 namespace asio = boost::asio;
 
+namespace {
+// Queues `frame` for every member that `wanted` accepts, without copying the member list (a
+// copy costs two reference-count updates per member and message). Backwards: a send that cuts a
+// slow reader swap-removes it, and the member moved into its slot was served already. The last
+// removal (slot 0) may erase the list itself, and nothing reads it after that.
+template <class Wanted>
+std::size_t send_to_members(std::vector<SessionPtr>& members, const SharedFrame& frame,
+                            Wanted wanted) {
+    std::size_t sent = 0;
+    for (std::size_t i = members.size(); i-- > 0;) {
+        ChatSession& s = *members[i];
+        if (wanted(s) && s.send_uncounted(frame)) ++sent;
+    }
+    return sent;
+}
+}  // namespace
+
 RoomHub::RoomHub(std::vector<asio::io_context*> loops, EdgeContext& ctx) : ctx_(ctx) {
     for (auto* l : loops) {
         auto s = std::make_unique<Shard>();
@@ -44,10 +61,10 @@ void RoomHub::join(const SessionPtr& s) {
     auto& members = shard.rooms[s->room_id()];
     s->member_slot = members.size();
     members.push_back(s);
-    presence_.connected(s->room_id(), s->user_id(), s->claims_.attributes, s->wants_presence_,
+    presence_.connected(s->room_id(), s->user_id(), s->identity_.attributes, s->wants_presence_,
                         model::now_millis());
     if (shared_presence_)
-        shared_presence_->connected(s->room_id(), s->user_id(), s->claims_.attributes);
+        shared_presence_->connected(s->room_id(), s->user_id(), s->identity_.attributes);
     // Cluster mode: live frames are held from now until the backfill read from Redis is sent.
     const bool shared_backfill = shared_history_ && s->history_wanted_ > 0;
     if (shared_backfill) s->cluster_backfill_ = std::make_unique<ClusterBackfill>();
@@ -248,27 +265,55 @@ void RoomHub::deliver_local(const RoomPtr& room, std::string_view type, const st
     // Encoded once; every receiver on every loop shares these bytes.
     SharedFrame frame = text_frame(json);
     if (!history_ || type != "MESSAGE") {
-        for_each_member_loop(room->id, [frame](Shard&, std::vector<SessionPtr>& members) {
-            // Copy: a send may abort a slow session, which swap-removes it from `members`.
-            auto receivers = members;
-            for (auto& s : receivers) s->send(frame);
-        });
+        broadcast_frame(room->id, frame);
         return;
     }
     // Recorded, its receivers' loops looked up and the deliveries queued in one step (see
     // join()): each loop then receives the room's messages in seq order, the history's order.
-    std::lock_guard lock(directory_mutex_);
-    const auto seq = history_->append(room->id, json, model::now_nanos());
-    for (auto i : member_loops_locked(room->id)) {
-        auto& shard = *shards_[i];
-        bool post = false;
-        {
-            std::lock_guard inbox_lock(shard.inbox_mutex);
-            shard.inbox.push_back(Shard::Recorded{room->id, frame, seq});
-            post = !std::exchange(shard.drain_posted, true);
+    // This loop's own members get it in this pass (see broadcast_frame), after the lock: a send
+    // may cut a slow reader, whose leave() takes the directory lock.
+    Shard* own = nullptr;
+    {
+        std::lock_guard lock(directory_mutex_);
+        const auto seq = history_->append(room->id, json, model::now_nanos());
+        for (auto i : member_loops_locked(room->id)) {
+            auto& shard = *shards_[i];
+            const bool here = shard.loop->get_executor().running_in_this_thread();
+            bool post = false;
+            {
+                std::lock_guard inbox_lock(shard.inbox_mutex);
+                shard.inbox.push_back(Shard::Recorded{room->id, frame, seq});
+                post = !here && !std::exchange(shard.drain_posted, true);
+            }
+            if (here) own = &shard;
+            if (post) asio::post(*shard.loop, [this, &shard] { drain_inbox(shard); });
         }
-        if (post) asio::post(*shard.loop, [this, &shard] { drain_inbox(shard); });
     }
+    if (own) drain_inbox(*own);
+}
+
+void RoomHub::broadcast_frame(const std::string& room_id, const SharedFrame& frame) {
+    std::vector<std::size_t> loops;
+    {
+        std::lock_guard lock(directory_mutex_);
+        loops = member_loops_locked(room_id);
+    }
+    for (auto i : loops) {
+        auto* shard = shards_[i].get();
+        if (shard->loop->get_executor().running_in_this_thread()) {
+            deliver_frame(*shard, room_id, frame);
+            continue;
+        }
+        asio::post(*shard->loop,
+                   [this, shard, room_id, frame] { deliver_frame(*shard, room_id, frame); });
+    }
+}
+
+void RoomHub::deliver_frame(Shard& shard, const std::string& room_id, const SharedFrame& frame) {
+    auto it = shard.rooms.find(room_id);
+    if (it == shard.rooms.end()) return;
+    auto n = send_to_members(it->second, frame, [](ChatSession&) { return true; });
+    ctx_.metrics.frames_delivered.fetch_add(n, std::memory_order_relaxed);
 }
 
 void RoomHub::drain_inbox(Shard& shard) {
@@ -278,14 +323,15 @@ void RoomHub::drain_inbox(Shard& shard) {
         items.swap(shard.inbox);
         shard.drain_posted = false;
     }
+    std::size_t delivered = 0;
     for (const auto& item : items) {
         auto it = shard.rooms.find(item.room_id);
         if (it == shard.rooms.end()) continue;
-        // Copy: a send may abort a slow session, which swap-removes it from the members.
-        auto receivers = it->second;
-        for (auto& s : receivers)
-            if (s->history_floor_ < item.seq) s->send(item.frame);  // else in the backfill
+        delivered += send_to_members(it->second, item.frame, [&](ChatSession& s) {
+            return s.history_floor_ < item.seq;  // else it came with the backfill
+        });
     }
+    ctx_.metrics.frames_delivered.fetch_add(delivered, std::memory_order_relaxed);
 }
 
 // The origin node delivers to its own members when the bus has accepted the payload and skips

@@ -139,6 +139,12 @@ class RoomHub : public LiveRoomControl {
     void schedule_tick(std::size_t shard);
     void flush_dirty(Shard& shard);
     void deliver_local(const RoomPtr& room, std::string_view type, const std::string& json);
+    // A frame to every member of the room, on every loop with members. The calling loop's own
+    // members get it at once, in this pass of the loop, so that the flush that follows the pass
+    // sends it: a post would deliver it only after the next reactor pass and flush it after the
+    // one after that (at 160k deliveries/s: p50 ~60 ms instead of ~25). Other loops: one post.
+    void broadcast_frame(const std::string& room_id, const SharedFrame& frame);
+    void deliver_frame(Shard& shard, const std::string& room_id, const SharedFrame& frame);
     void disconnect_local(const std::string& room_id, const std::string& user_id,
                           const std::string& reason);
     void close_local(const std::string& room_id, std::uint16_t code, const std::string& reason);

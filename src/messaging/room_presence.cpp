@@ -11,10 +11,8 @@ void RoomPresence::connected(const std::string& room_id, const std::string& user
     if (listens) ++room.listeners;
     auto [it, first] = room.users.try_emplace(user_id);
     if (first) {
-        it->second = PresenceUser{.user_id = user_id,
-                                  .attributes = attributes,
-                                  .connections = 0,
-                                  .connected_since_ms = now_ms};
+        it->second =
+            Member{.attributes = attributes, .connections = 0, .connected_since_ms = now_ms};
         if (!shared_events_) note_change(room, user_id, true);
     }
     ++it->second.connections;
@@ -37,6 +35,12 @@ void RoomPresence::disconnected(const std::string& room_id, const std::string& u
 }
 
 void RoomPresence::note_change(Room& room, const std::string& user_id, bool joined) {
+    // Only news for a listener is kept (take_changes drops the rest): a room nobody listens to
+    // keeps no second entry per arriving user.
+    if (room.listeners == 0) {
+        room.pending.clear();
+        return;
+    }
     auto p = room.pending.find(user_id);
     // Went and came back, or came and went: no news.
     if (p != room.pending.end() && p->second == (joined ? Pending::Left : Pending::Joined))
@@ -67,7 +71,10 @@ PresencePage RoomPresence::page(const std::string& room_id, const std::string& a
     out.user_count = room.users.size();
     auto it = after_user.empty() ? room.users.begin() : room.users.upper_bound(after_user);
     for (; it != room.users.end() && out.users.size() < limit; ++it)
-        out.users.push_back(it->second);
+        out.users.push_back(PresenceUser{.user_id = it->first,
+                                         .attributes = it->second.attributes,
+                                         .connections = it->second.connections,
+                                         .connected_since_ms = it->second.connected_since_ms});
     out.more = it != room.users.end();
     return out;
 }

@@ -59,8 +59,14 @@ class RoomPresence {
 
   private:
     enum class Pending { Joined, Left };
+    // A PresenceUser without its id, which is the map's key (one copy per user, not two).
+    struct Member {
+        model::Attributes attributes;
+        std::size_t connections = 0;
+        std::int64_t connected_since_ms = 0;
+    };
     struct Room {
-        std::map<std::string, PresenceUser> users;
+        std::map<std::string, Member> users;
         std::size_t connections = 0;
         std::size_t listeners = 0;
         std::map<std::string, Pending> pending;

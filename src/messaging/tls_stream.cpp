@@ -20,8 +20,7 @@ std::span<std::uint8_t> tls_scratch() {
     return {t_tls_scratch.data(), t_tls_scratch.size()};
 }
 
-TlsStream::TlsStream(asio::ip::tcp::socket& socket, SSL_CTX* ctx)
-    : socket_(socket), ssl_(SSL_new(ctx)) {
+TlsStream::TlsStream(ChatSocket& socket, SSL_CTX* ctx) : socket_(socket), ssl_(SSL_new(ctx)) {
     if (!ssl_) throw std::runtime_error("SSL_new failed");
     boost::system::error_code ec;
     socket_.native_non_blocking(true, ec);

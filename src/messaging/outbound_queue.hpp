@@ -1,0 +1,50 @@
+#pragma once
+// A connection's bounded queue of server frames waiting to be written, and the writer that
+// drains it. The plain (ws://) path writes synchronously when the loop's corked flush runs: one
+// send() carries every pending frame (up to 16 KiB), and only a socket that is full (EAGAIN)
+// leaves bytes here for a writable-wait. Waiting for an asynchronous write's completion instead
+// would put a busy connection's next flush behind every other connection's completion in the loop's
+// queue. Frames are shared (one encoding per broadcast) and released as soon as they are written.
+#include <boost/asio/buffer.hpp>
+#include <cstddef>
+#include <vector>
+
+#include "messaging/chat_frames.hpp"
+
+namespace parley::messaging {
+
+class OutboundQueue {
+  public:
+    enum class WriteResult { Drained, WouldBlock, Failed };
+
+    void push(SharedFrame frame) {
+        bytes_ += frame->size();
+        frames_.push_back(std::move(frame));
+    }
+    bool empty() const { return head_ == frames_.size(); }
+    // Bytes queued and not yet written (a partly written frame counts its remainder).
+    std::size_t bytes() const { return bytes_; }
+
+    // Plain sockets: writes what the socket takes now, without blocking and without SIGPIPE.
+    WriteResult write_to(int fd);
+
+    // TLS (written through OpenSSL by Asio): the pending bytes as buffers, then the count
+    // written once the write completed. Frames pushed meanwhile stay queued behind them.
+    void gather(std::vector<boost::asio::const_buffer>& out) const;
+    void consume(std::size_t n);
+
+    void clear();
+    // An idle connection keeps no queue storage: called when empty and quiet (once a second), not
+    // after each flush, so a busy connection does not reallocate per loop turn.
+    void release_memory();
+
+  private:
+    void compact();
+
+    std::vector<SharedFrame> frames_;
+    std::size_t head_ = 0;    // first frame not fully written
+    std::size_t offset_ = 0;  // bytes of frames_[head_] already written
+    std::size_t bytes_ = 0;
+};
+
+}  // namespace parley::messaging
