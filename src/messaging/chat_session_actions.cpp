@@ -37,10 +37,8 @@ void ChatSession::on_text(std::string& payload) {
         if (rid->kind() != Value::Kind::String)
             return send_error(model::new_id(), "", 400, "RequestId must be a string");
         // Not echoed: it is the oversized member (and so not something a client waits for).
-        if (!within_length(rid->as_string(), kMaxRequestIdLength))
-            return send_error(
-                model::new_id(), "", 400,
-                "RequestId must be at most " + std::to_string(kMaxRequestIdLength) + " characters");
+        if (auto e = length_error("RequestId", rid->as_string(), kMaxRequestIdLength); !e.empty())
+            return send_error(model::new_id(), "", 400, e);
         request_id = rid->as_string();
     }
     if (!request_rate_.try_take(ctx_.settings.requests_per_connection_per_second,
@@ -153,10 +151,8 @@ void ChatSession::on_delete_message(const Value& req, const std::string& request
         return send_error(event_id, request_id, 400,
                           "Id must be a message Id (12 letters and digits)");
     const std::string* reason = request_string(req, "Reason");
-    if (reason && !within_length(*reason, kMaxReasonLength))
-        return send_error(
-            event_id, request_id, 400,
-            "Reason must be at most " + std::to_string(kMaxReasonLength) + " characters");
+    if (auto e = reason ? length_error("Reason", *reason, kMaxReasonLength) : ""; !e.empty())
+        return send_error(event_id, request_id, 400, e);
     auto room = current_room();
     if (!room) return;
     ctx_.hub->forget_message(room->id, *id);
@@ -179,15 +175,11 @@ void ChatSession::on_disconnect_user(const Value& req, const std::string& reques
                           "The chat token does not allow DISCONNECT_USER");
     const std::string* user = request_string(req, "UserId");
     if (!user || user->empty()) return send_error(event_id, request_id, 400, "UserId is required");
-    if (!within_length(*user, kMaxUserIdLength))
-        return send_error(
-            event_id, request_id, 400,
-            "UserId must be at most " + std::to_string(kMaxUserIdLength) + " characters");
+    if (auto e = length_error("UserId", *user, kMaxUserIdLength); !e.empty())
+        return send_error(event_id, request_id, 400, e);
     const std::string* reason = request_string(req, "Reason");
-    if (reason && !within_length(*reason, kMaxReasonLength))
-        return send_error(
-            event_id, request_id, 400,
-            "Reason must be at most " + std::to_string(kMaxReasonLength) + " characters");
+    if (auto e = reason ? length_error("Reason", *reason, kMaxReasonLength) : ""; !e.empty())
+        return send_error(event_id, request_id, 400, e);
     auto room = current_room();
     if (!room) return;
     model::Attributes attrs{{"UserId", *user}};

@@ -20,4 +20,9 @@ bool within_length(std::string_view text, std::size_t max) {
     return utf8_code_points(text) <= max;
 }
 
+std::string length_error(std::string_view member, std::string_view text, std::size_t max) {
+    if (within_length(text, max)) return {};
+    return std::string(member) + " must be at most " + std::to_string(max) + " characters";
+}
+
 }  // namespace parley::messaging

@@ -4,6 +4,7 @@
 // Reason). Unbounded, one 64 KiB request would be copied to every member: a fan-out amplifier.
 // The service documents no limits for the WebSocket actions; these follow the HTTP API's.
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace parley::messaging {
@@ -19,5 +20,9 @@ bool is_message_id(std::string_view id);
 
 // At most `max` code points (the text is valid UTF-8: the frame parser checked it).
 bool within_length(std::string_view text, std::size_t max);
+
+// The ERROR 400 message for `member` past its bound ("Reason must be at most 256 characters"),
+// or an empty string when `text` is within it.
+std::string length_error(std::string_view member, std::string_view text, std::size_t max);
 
 }  // namespace parley::messaging

@@ -35,6 +35,14 @@ TEST(ClientRequestLimits, LengthsCountCodePoints) {
     EXPECT_FALSE(within_length(std::string(60 * 1024, 'r'), kMaxRequestIdLength));
 }
 
+TEST(ClientRequestLimits, LengthErrorNamesTheMemberAndItsBound) {
+    EXPECT_EQ(length_error("Reason", std::string(256, 'r'), kMaxReasonLength), "");
+    EXPECT_EQ(length_error("Reason", std::string(257, 'r'), kMaxReasonLength),
+              "Reason must be at most 256 characters");
+    EXPECT_EQ(length_error("UserId", std::string(129, 'u'), kMaxUserIdLength),
+              "UserId must be at most 128 characters");
+}
+
 TEST(ClientRequestLimits, TheChosenBounds) {
     EXPECT_EQ(kMaxRequestIdLength, 256u);
     EXPECT_EQ(kMaxReasonLength, 256u);
