@@ -26,6 +26,17 @@ RoomPtr ChatSession::current_room() {
     return room;
 }
 
+PublishFailed ChatSession::report_failure(std::string id, std::string request_id) {
+    return [self = shared_from_this(), id = std::move(id),
+            request_id = std::move(request_id)](int code) {
+        asio::post(self->executor(), [self, id, request_id, code] {
+            if (self->state_ != State::Open) return;
+            self->send_error(id, request_id, code,
+                             code == 429 ? "rate limit exceeded" : "Internal server error");
+        });
+    };
+}
+
 void ChatSession::on_text(std::string& payload) {
     auto parsed = model::parse_json(payload, 8);
     if (!parsed.value || parsed.value->kind() != Value::Kind::Structure)

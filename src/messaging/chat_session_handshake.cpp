@@ -1,0 +1,221 @@
+// ChatSession's opening, top to bottom: admission against the door's caps, the HTTP upgrade
+// read as it arrives, the chat token checked (and claimed once, cluster-wide in a cluster),
+// then the 101 or a plain-text refusal. Reading, writing and closing stay in chat_session.cpp.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+
+#include "messaging/chat_handshake_state.hpp"
+#include "messaging/chat_session.hpp"
+#include "messaging/client_request_fields.hpp"
+#include "messaging/room_hub.hpp"
+#include "messaging/ws_handshake.hpp"
+#include "model/clock_format.hpp"
+#include "model/identifiers.hpp"
+
+namespace parley::messaging {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+
+namespace {
+bool header_has_token(std::string_view value, std::string_view token) {
+    // "keep-alive, Upgrade" contains "upgrade"
+    std::string lower;
+    for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::size_t pos = 0;
+    while (pos <= lower.size()) {
+        auto comma = lower.find(',', pos);
+        auto part = std::string_view(lower).substr(
+            pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+        while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+        if (part == token) return true;
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+    }
+    return false;
+}
+}  // namespace
+
+// Over TLS, after the TLS handshake: a refusal is then readable by the client.
+void ChatSession::admit() {
+    // Both counts include this connection. Refused ones stay pending while the answer is sent,
+    // so a flood of them is bounded by the same deadline.
+    auto pending = ctx_.metrics.connections_pending.load();
+    auto upgraded = ctx_.metrics.connections_open.load() - pending;
+    if (static_cast<std::size_t>(pending) > ctx_.settings.max_pending_connections) {
+        handshake_ = std::make_unique<HandshakeState>();
+        return reject_handshake(503, "Too many pending connections");
+    }
+    if (static_cast<std::size_t>(upgraded) >= ctx_.settings.max_connections) {
+        handshake_ = std::make_unique<HandshakeState>();
+        return reject_handshake(503, "Too many connections");
+    }
+    read_handshake();
+}
+
+// ---- handshake -------------------------------------------------------------------------------
+
+void ChatSession::read_handshake() {
+    handshake_ = std::make_unique<HandshakeState>();
+    handshake_->parser.header_limit(kMaxUpgradeBytes);
+    // Headers only: an upgrade has no body, and a request with one must still get its answer.
+    auto done = [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+        self->on_handshake(ec);
+    };
+    if (tls_)
+        http::async_read_header(*tls_, handshake_->buffer, handshake_->parser, std::move(done));
+    else
+        http::async_read_header(socket_, handshake_->buffer, handshake_->parser, std::move(done));
+}
+
+void ChatSession::on_handshake(const boost::system::error_code& ec) {
+    if (state_ != State::Handshake) return;
+    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+        return abort();  // the peer went away: nobody to answer
+    if (ec) return reject_handshake(400, "Malformed HTTP request");
+    const auto& req = handshake_->parser.get();
+
+    if (req.method() != http::verb::get ||
+        !header_has_token(req[http::field::upgrade], "websocket") ||
+        !header_has_token(req[http::field::connection], "upgrade"))
+        return reject_handshake(426, "This endpoint speaks WebSocket only");
+    if (!handshake_->parser.is_done())
+        return reject_handshake(400, "An upgrade request has no body");
+    if (req[http::field::sec_websocket_version] != "13")
+        return reject_handshake(426, "Unsupported WebSocket version");
+    auto key = req[http::field::sec_websocket_key];
+    if (!is_valid_websocket_key(key)) return reject_handshake(400, "Bad Sec-WebSocket-Key");
+
+    auto options = parse_connect_options(req.target());
+    if (!options.error.empty()) return reject_handshake(400, options.error);
+    if (options.history > 0)
+        history_wanted_ = std::min(options.history, ctx_.hub->history_max_messages());
+    wants_presence_ = options.presence;
+
+    auto offered = offered_subprotocols(req[http::field::sec_websocket_protocol]);
+    if (offered.empty()) return reject_handshake(401, "Missing chat token");
+    std::string_view token = offered.front();
+
+    auto now = model::now_millis();
+    auto opened = ctx_.sealer.open(token, now);
+    if (!opened.claims) {
+        return reject_handshake(
+            401, std::string("Invalid chat token: ") + std::string(token::to_string(opened.error)));
+    }
+    if (opened.claims->session_expires_at_ms() <= now)
+        return reject_handshake(401, "Chat session has expired");
+    auto parts = model::parse_arn(opened.claims->room_arn);
+    RoomPtr room;
+    try {
+        room = parts ? ctx_.rooms.find_or_load(parts->id) : nullptr;
+    } catch (const std::exception&) {
+        // A shared store was asked about a room missing here and could not be reached.
+        return reject_handshake(503, "Service unavailable");
+    }
+    if (!room || room->arn != opened.claims->room_arn)
+        return reject_handshake(404, "Room not found");
+    // Checked again now: connections that were pending together may have filled the door.
+    auto upgraded = ctx_.metrics.connections_open.load() - ctx_.metrics.connections_pending.load();
+    if (static_cast<std::size_t>(upgraded) >= ctx_.settings.max_connections)
+        return reject_handshake(503, "Too many connections");
+    // Last: a token is consumed only by a connection that is really accepted.
+    if (ctx_.hub->cluster())
+        return claim_token_cluster_wide(std::move(*opened.claims), room->id, std::string(key),
+                                        std::string(token));
+    if (!ctx_.replay_guard.first_use(opened.claims->token_id, opened.claims->token_expires_at_ms,
+                                     now))
+        return reject_handshake(403, "Chat token has already been used");
+    complete_handshake(std::move(*opened.claims), room->id, key, token);
+}
+
+// Every node must agree that a token opens one connection: its id is claimed in the bus
+// (Redis SET NX PX until the token expires); the handshake resumes on this loop with the answer.
+void ChatSession::claim_token_cluster_wide(token::ChatTokenClaims claims, std::string room_id,
+                                           std::string key, std::string token) {
+    auto ttl = claims.token_expires_at_ms - model::now_millis();
+    auto key_name = "parley:token:" + claims.token_id;
+    auto pending = std::make_shared<token::ChatTokenClaims>(std::move(claims));
+    ctx_.hub->bus()->claim_once(
+        key_name, std::max<std::int64_t>(ttl, 1),
+        [self = shared_from_this(), pending, room_id = std::move(room_id), key = std::move(key),
+         token = std::move(token)](bus::Verdict v) mutable {
+            asio::post(self->executor(), [self, pending, room_id = std::move(room_id),
+                                          key = std::move(key), token = std::move(token), v] {
+                if (self->state_ != State::Handshake) return;  // timed out or gone meanwhile
+                if (v == bus::Verdict::Refused)
+                    return self->reject_handshake(403, "Chat token has already been used");
+                if (v != bus::Verdict::Accepted)
+                    return self->reject_handshake(503, "Service unavailable");
+                self->complete_handshake(std::move(*pending), room_id, key, token);
+            });
+        });
+}
+
+void ChatSession::complete_handshake(token::ChatTokenClaims claims, const std::string& room_id,
+                                     std::string_view key, std::string_view token) {
+    identity_ = SessionIdentity::from(std::move(claims));
+    room_id_ = room_id;
+    auto accept = websocket_accept_key(key);
+    auto leftover = boost::beast::buffers_to_string(handshake_->buffer.data());
+    accept_handshake(accept, token, leftover);
+}
+
+void ChatSession::reject_handshake(unsigned status, std::string_view reason) {
+    ctx_.metrics.handshakes_rejected.fetch_add(1, std::memory_order_relaxed);
+    spdlog::debug("chat handshake from {} refused: {} {}", remote_ip_, status, reason);
+    std::string body = std::string(reason) + "\n";
+    auto& resp = handshake_->response;
+    resp = "HTTP/1.1 " + std::to_string(status) + " " +
+           std::string(http::obsolete_reason(static_cast<http::status>(status))) +
+           "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\nConnection: close\r\n\r\n" + body;
+    state_ = State::Closing;
+    auto written = [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+        if (ec) return self->finish();
+        self->shutdown_send();
+        // Over TLS the drain discards ciphertext: nothing of it is needed any more.
+        self->drain_after_reject();
+    };
+    if (tls_)
+        asio::async_write(*tls_, asio::buffer(resp), std::move(written));
+    else
+        asio::async_write(socket_, asio::buffer(resp), std::move(written));
+}
+
+void ChatSession::accept_handshake(std::string_view accept_key, std::string_view protocol,
+                                   std::string_view leftover) {
+    auto& resp = handshake_->response;
+    resp =
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Accept: " +
+        std::string(accept_key) + "\r\nSec-WebSocket-Protocol: " + std::string(protocol) +
+        "\r\n\r\n";
+    state_ = State::Open;
+    leave_pending();
+    ctx_.metrics.connections_accepted.fetch_add(1, std::memory_order_relaxed);
+    ctx_.hub->join(shared_from_this());
+    joined_ = true;
+    // The 101 goes out first through the normal send queue, so frames can follow at once.
+    queue(std::make_shared<const std::string>(std::move(resp)));
+    // The backfill (?history=N) next, before any live frame: those are posted to this loop and
+    // so run after this handler.
+    for (const auto& f : backfill_) send(f);
+    backfill_.clear();
+    backfill_.shrink_to_fit();
+    std::string early(leftover);
+    handshake_.reset();  // the per-connection handshake buffers are not kept
+    boost::system::error_code ec;
+    socket_.non_blocking(true, ec);
+    // A DeleteRoom between the catalog look-up above and join() saw no member here to close.
+    if (!ctx_.rooms.find(room_id_)) close_after_flush(1000, "Room deleted");
+    if (!early.empty()) consume(reinterpret_cast<const std::uint8_t*>(early.data()), early.size());
+    // Closing (a close frame came with the upgrade) still reads, to see the peer's EOF.
+    if (state_ != State::Closed) wait_readable();
+}
+
+}  // namespace parley::messaging
