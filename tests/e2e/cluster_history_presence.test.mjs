@@ -12,6 +12,7 @@ import { startParley, waitFor } from './lib/parley.mjs';
 import { database, postgresAvailable, sharedCluster } from './lib/postgres.mjs';
 import { createRoom, mintToken, rawConnect, rawSend, sdkRoom, sleep } from './lib/chat_clients.mjs';
 import { callExtension, allRoomMessages } from './lib/extensions.mjs';
+import { assertBackfillThenLive, joinWhileRoomIsBusy } from './lib/busy_room_joins.mjs';
 import { redisCommand, startRedis } from './lib/redis.mjs';
 
 const skip = !postgresAvailable() ? 'PostgreSQL 15 is not installed'
@@ -118,40 +119,15 @@ test('joiners on B while senders on A fill the room rate: backfill then live, no
   const observer = await rawJoin(B, apiB, room.arn, 'observer');
   const senders = [];
   for (let i = 0; i < 10; i += 1) senders.push(await rawJoin(A, apiA, room.arn, `sender${i}`));
-  let sending = true;
-  const loops = senders.map(async (s, i) => {
-    let n = 0;
-    while (sending) {
-      s.send({ Action: 'SEND_MESSAGE', RequestId: `s${i}-${n}`, Content: `s${i}-${n}` });
-      n += 1;
-      await sleep(105);
-    }
+  const joined = await joinWhileRoomIsBusy({
+    senders,
+    join: (j) => {
+      const r = sdkRoom({ chatUrl: `${B.chatUrl}/?history=20` }, apiB, room.arn, `joiner${j}`, { capabilities: [] });
+      open.push(r);
+      return r.connect();
+    },
   });
-  await sleep(400);
-  const joiners = [];
-  for (let j = 0; j < 12; j += 1) {
-    const r = sdkRoom({ chatUrl: `${B.chatUrl}/?history=20` }, apiB, room.arn, `joiner${j}`, { capabilities: [] });
-    open.push(r);
-    joiners.push(r.connect());
-    await sleep(150);
-  }
-  const joined = await Promise.all(joiners);
-  await sleep(500);
-  sending = false;
-  await Promise.all(loops);
-  await sleep(1000);  // the last deliveries
-
-  const all = messageFrames(observer).map((f) => f.Id);
-  assert.ok(all.length >= 100, `the room was busy (${all.length} messages)`);
-  assert.equal(new Set(all).size, all.length);
-  for (const r of joined) {
-    const got = r.messages.map((m) => m.id);
-    assert.equal(new Set(got).size, got.length, 'no duplicate');
-    assert.ok(got.length >= 20, `backfill of 20 then live (${got.length})`);
-    const start = all.indexOf(got[0]);
-    assert.ok(start >= 0, 'the first backfilled message is one of the room\'s');
-    assert.deepEqual(got, all.slice(start), 'backfill + live is exactly the room\'s tail');
-  }
+  assertBackfillThenLive(messageFrames(observer).map((f) => f.Id), joined, 20);
 });
 
 test('a delete on one node leaves the history everywhere; DeleteRoom removes the stream', { skip }, async () => {

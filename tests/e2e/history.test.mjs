@@ -12,6 +12,7 @@ import {
   createRoom, mintToken, sdkRoom, rawClient, rawConnect, rawSend, sleep, stopCleanly,
 } from './lib/chat_clients.mjs';
 import { callExtension, allRoomMessages } from './lib/extensions.mjs';
+import { assertBackfillThenLive, joinWhileRoomIsBusy } from './lib/busy_room_joins.mjs';
 
 // A raw client joining with a query string on the chat URL.
 async function rawJoin(parley, api, roomArn, userId, query) {
@@ -97,41 +98,16 @@ describe('message history', () => {
       open.push(s);
       senders.push(s);
     }
-    let sending = true;
-    const loops = senders.map(async (s, i) => {
-      let n = 0;
-      while (sending) {
-        s.send({ Action: 'SEND_MESSAGE', RequestId: `s${i}-${n}`, Content: `s${i}-${n}` });
-        n += 1;
-        await sleep(105);
-      }
+    const joined = await joinWhileRoomIsBusy({
+      senders,
+      settleMs: 800,
+      join: (j) => {
+        const r = sdkRoom({ chatUrl: `${parley.chatUrl}/?history=20` }, api, room.arn, `joiner${j}`, { capabilities: [] });
+        open.push(r);
+        return r.connect();
+      },
     });
-
-    const joiners = [];
-    await sleep(400);
-    for (let j = 0; j < 12; j += 1) {
-      const r = sdkRoom({ chatUrl: `${parley.chatUrl}/?history=20` }, api, room.arn, `joiner${j}`, { capabilities: [] });
-      open.push(r);
-      joiners.push(r.connect());
-      await sleep(150);
-    }
-    const joined = await Promise.all(joiners);
-    await sleep(500);
-    sending = false;
-    await Promise.all(loops);
-    await sleep(800);  // the last deliveries
-
-    const all = messageFrames(observer).map((f) => f.Id);
-    assert.ok(all.length >= 100, `the room was busy (${all.length} messages)`);
-    assert.equal(new Set(all).size, all.length);
-    for (const r of joined) {
-      const got = r.messages.map((m) => m.id);
-      assert.equal(new Set(got).size, got.length, `no duplicate at ${r.chat}`);
-      assert.ok(got.length >= 20, `backfill of 20 then live (${got.length})`);
-      const start = all.indexOf(got[0]);
-      assert.ok(start >= 0, 'the first backfilled message is one of the room\'s');
-      assert.deepEqual(got, all.slice(start), 'backfill + live is exactly the room\'s tail: no gap, no duplicate, same order');
-    }
+    assertBackfillThenLive(messageFrames(observer).map((f) => f.Id), joined, 20);
   });
 
   test('a deleted message (socket or HTTP) leaves the history and later backfills', async () => {
