@@ -1,3 +1,5 @@
+import { h, banner } from './dom';
+
 // Navigation that also re-renders when the target is the current page.
 export function go(hash: string) {
   if (location.hash === hash) window.dispatchEvent(new HashChangeEvent('hashchange'));
@@ -13,4 +15,12 @@ export function takeFlash() {
   const f = flash;
   flash = null;
   return f;
+}
+
+// A page's status line, showing the flash the previous page left (if any).
+export function statusSlot() {
+  const status = h('div', { class: 'status-slot' });
+  const f = takeFlash();
+  if (f) status.append(banner(f.kind, f.text));
+  return status;
 }

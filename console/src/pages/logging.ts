@@ -10,32 +10,23 @@ import {
 import { h, banner, field, formatTime } from '../dom';
 import { client } from '../session';
 import { errorText, fieldErrors, showFieldErrors } from '../errors';
-import { go, setFlash, takeFlash } from '../nav';
+import { go, setFlash, statusSlot } from '../nav';
+import { tokenPager } from '../paging';
 import { destinationLabel } from './rooms';
 import { tagEditor } from './tags';
 
 export function renderLoggingConfigurations(main: HTMLElement) {
   let alive = true;
-  const status = h('div', { class: 'status-slot' });
-  const flash = takeFlash();
-  if (flash) status.append(banner(flash.kind, flash.text));
+  const status = statusSlot();
   const tableSlot = h('div', { class: 'table-slot' }, h('p', { class: 'muted' }, 'Loading…'));
-  const pager = h('div', { class: 'pager' });
-  let tokens: (string | undefined)[] = [undefined];
-  let page = 0;
+  const pager = tokenPager(() => load());
 
   async function load() {
     try {
-      const out = await client().send(new ListLoggingConfigurationsCommand({ maxResults: 25, nextToken: tokens[page] }));
+      const out = await client().send(new ListLoggingConfigurationsCommand({ maxResults: 25, nextToken: pager.token() }));
       if (!alive) return;
-      tokens = tokens.slice(0, page + 1);
-      if (out.nextToken) tokens.push(out.nextToken);
       renderTable(out.loggingConfigurations ?? []);
-      pager.replaceChildren(
-        h('button', { type: 'button', disabled: page === 0, onclick: () => { page -= 1; load(); } }, '‹ Previous'),
-        h('span', { class: 'muted' }, `Page ${page + 1}`),
-        h('button', { type: 'button', disabled: !out.nextToken, onclick: () => { page += 1; load(); } }, 'Next ›'),
-      );
+      pager.loaded(out.nextToken);
     } catch (e) {
       if (alive) tableSlot.replaceChildren(banner('error', `Cannot list logging configurations: ${errorText(e)}`));
     }
@@ -86,7 +77,7 @@ export function renderLoggingConfigurations(main: HTMLElement) {
 
   main.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Logging configurations'), h('a', { class: 'button primary', href: '#/logging/new' }, 'Create logging configuration')),
-    status, tableSlot, pager);
+    status, tableSlot, pager.el);
   load();
   return () => { alive = false; };
 }

@@ -14,24 +14,20 @@ import {
 import { h, banner, field, formatTime } from '../dom';
 import { client } from '../session';
 import { errorText, fieldErrors, showFieldErrors } from '../errors';
-import { go, setFlash, takeFlash } from '../nav';
+import { go, setFlash, statusSlot } from '../nav';
+import { tokenPager } from '../paging';
 import { tagEditor } from './tags';
 
 export function renderRooms(main: HTMLElement) {
   let alive = true;
-  const status = h('div', { class: 'status-slot' });
-  const flash = takeFlash();
-  if (flash) status.append(banner(flash.kind, flash.text));
+  const status = statusSlot();
 
   const name = h('input', { type: 'search', placeholder: 'exact name', spellcheck: 'false' });
   const handler = h('input', { type: 'search', placeholder: 'arn:aws:lambda:…', spellcheck: 'false' });
   const logging = h('input', { type: 'search', placeholder: 'arn:aws:ivschat:…:logging-configuration/…', spellcheck: 'false' });
   const pageSize = h('select', {}, ...[10, 25, 50].map((n) => h('option', { value: n }, `${n} per page`)));
   const tableSlot = h('div', { class: 'table-slot' });
-  const pager = h('div', { class: 'pager' });
-  // nextTokens of the pages seen so far: tokens[i] fetches page i (tokens[0] is undefined).
-  let tokens: (string | undefined)[] = [undefined];
-  let page = 0;
+  const pager = tokenPager(() => load());
 
   async function load() {
     tableSlot.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
@@ -39,21 +35,15 @@ export function renderRooms(main: HTMLElement) {
       const out = await client().send(
         new ListRoomsCommand({
           maxResults: Number(pageSize.value),
-          nextToken: tokens[page],
+          nextToken: pager.token(),
           name: name.value.trim() || undefined,
           messageReviewHandlerUri: handler.value.trim() || undefined,
           loggingConfigurationIdentifier: logging.value.trim() || undefined,
         }),
       );
       if (!alive) return;
-      tokens = tokens.slice(0, page + 1);
-      if (out.nextToken) tokens.push(out.nextToken);
       renderTable(out.rooms ?? []);
-      pager.replaceChildren(
-        h('button', { type: 'button', disabled: page === 0, onclick: () => { page -= 1; load(); } }, '‹ Previous'),
-        h('span', { class: 'muted' }, `Page ${page + 1}`),
-        h('button', { type: 'button', disabled: !out.nextToken, onclick: () => { page += 1; load(); } }, 'Next ›'),
-      );
+      pager.loaded(out.nextToken);
     } catch (e) {
       if (!alive) return;
       tableSlot.replaceChildren(banner('error', `Cannot list rooms: ${errorText(e)}`));
@@ -116,8 +106,7 @@ export function renderRooms(main: HTMLElement) {
     h('button', { type: 'submit' }, 'Apply filters'));
   filters.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    tokens = [undefined];
-    page = 0;
+    pager.reset();
     load();
   });
 
@@ -126,7 +115,7 @@ export function renderRooms(main: HTMLElement) {
     status,
     filters,
     tableSlot,
-    pager,
+    pager.el,
   );
   load();
   return () => { alive = false; };
