@@ -4,7 +4,9 @@
 # Servers are interleaved per scenario: Parley, uWS, ws, Parley again. Loopback only; every run
 # is bounded. Usage: bench/compare.sh [OUT_DIR]   (build/ and bench/build-peers.sh first)
 # Environment: RATES_10x200 / RATES_1x2000 (aggregate msg/s per phase), DURATION (s per phase),
-# IDLE (connections for the memory run), SERVERS (default "parley uws ws parley").
+# IDLE (connections for the memory run), SERVERS (default "parley uws ws parley"; a server named
+# more than once is reported as the median of its runs). `parley2` is parleyd --threads 2 on
+# CPUs 0-1 with the load tool on the same two CPUs (issue 10's scaling check, against `parley`).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-$(mktemp -d /tmp/parley-compare.XXXXXX)}
@@ -24,10 +26,12 @@ API=127.0.0.1:29080 CHAT=127.0.0.1:29081
 
 start_server() {  # start_server NAME: sets pid, peer_flag
   case $1 in
-    parley)
+    parley | parley2)
+      local threads=1 cpus=0
+      [ "$1" = parley2 ] && threads=2 cpus=0,1
       data=$(mktemp -d)
-      taskset -c 0 build/parleyd --threads 1 --data-dir "$data" --api-listen $API --chat-listen $CHAT \
-        --log-level warn >"$out/server.log" 2>&1 &
+      taskset -c $cpus build/parleyd --threads $threads --data-dir "$data" --api-listen $API \
+        --chat-listen $CHAT --log-level warn >"$out/server.log" 2>&1 &
       pid=$! peer_flag=
       for _ in $(seq 1 100); do curl -fs "http://$API/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
       curl -fs "http://$API/readyz" >/dev/null 2>&1 || { echo "parleyd did not start:"; cat "$out/server.log"; } ;;
@@ -47,12 +51,13 @@ stop_server() {
 n=0
 for server in $SERVERS; do
   n=$((n + 1))
+  load_cpus=1; [ "$server" = parley2 ] && load_cpus=0,1
   for scenario in 10x200 1x2000; do
     rooms=${scenario%x*} per=${scenario#*x}
     rates=RATES_$scenario
     start_server "$server"
     echo "== $n $server fanout $scenario (rates ${!rates} msg/s, ${DURATION}s each)"
-    timeout 600 taskset -c 1 "$load" fanout $peer_flag --api "http://$API" --chat "ws://$CHAT" \
+    timeout 600 taskset -c "$load_cpus" "$load" fanout $peer_flag --api "http://$API" --chat "ws://$CHAT" \
       --connections $((rooms * per)) --rooms "$rooms" --rate "${!rates}" --duration "$DURATION" \
       --server-pid "$pid" >"$out/$n-$server-fanout-$scenario.txt" 2>&1
     grep -E '^\| [0-9]|^opened' "$out/$n-$server-fanout-$scenario.txt"
@@ -60,7 +65,7 @@ for server in $SERVERS; do
   done
   start_server "$server"
   echo "== $n $server idle $IDLE"
-  timeout 600 taskset -c 1 "$load" idle $peer_flag --api "http://$API" --chat "ws://$CHAT" \
+  timeout 600 taskset -c "$load_cpus" "$load" idle $peer_flag --api "http://$API" --chat "ws://$CHAT" \
     --connections "$IDLE" --duration 5 --server-pid "$pid" >"$out/$n-$server-idle.txt" 2>&1
   grep -E '^\| [0-9]|^opened' "$out/$n-$server-idle.txt"
   stop_server

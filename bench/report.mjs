@@ -1,5 +1,7 @@
 // Reads the files bench/compare.sh wrote and prints the per-server tables and the ratio table
-// Parley ÷ uWS (Parley's figure is the mean of its runs). Usage: node bench/report.mjs DIR
+// Parley ÷ uWS. A server run more than once is represented by the median of its runs per
+// figure: one run's stall (a p99 that triples between two runs of the same binary) moves a
+// median of three less than a mean. Usage: node bench/report.mjs DIR
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -24,10 +26,12 @@ for (const f of readdirSync(dir).sort()) {
   add(m[1], m[3], { rows, connectsPerS: opened && opened[3] ? Number(opened[3]) : NaN });
 }
 
-// Runs that failed (no figure) are left out of a mean rather than turning it into NaN.
-const mean = (xs) => {
-  const ok = xs.filter(Number.isFinite);
-  return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : NaN;
+// Runs that failed (no figure) are left out rather than turning the figure into NaN.
+const median = (xs) => {
+  const ok = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!ok.length) return NaN;
+  const mid = ok.length >> 1;
+  return ok.length % 2 ? ok[mid] : (ok[mid - 1] + ok[mid]) / 2;
 };
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
@@ -48,25 +52,37 @@ for (const scenario of ['10x200', '1x2000']) {
   const p = pick('parley', scenario), u = pick('uws', scenario);
   if (!p.length || !u.length) continue;
   const ran = (runsOf) => runsOf.filter((r) => r.rows.length);
-  const pBest = mean(ran(p).map((r) => best(r.rows))), uBest = mean(ran(u).map((r) => best(r.rows)));
+  const pBest = median(ran(p).map((r) => best(r.rows))), uBest = median(ran(u).map((r) => best(r.rows)));
   ratioRows.push([`${scenario}: highest deliveries/s with 0 lost and p99 < 50 ms (higher is better)`, pBest, uBest]);
   if (!ran(p).length || !ran(u).length) continue;
   const phases = ran(p)[0].rows.length;
   for (let i = 0; i < phases; ++i) {
-    const at = (runsOf, k) => mean(runsOf.map((r) => r.rows[i]?.[k]).filter(Number.isFinite));
+    const at = (runsOf, k) => median(runsOf.map((r) => r.rows[i]?.[k]).filter(Number.isFinite));
     const label = `${scenario} at ${ran(p)[0].rows[i].rate} msg/s (${f1(at(u, 'deliveries'))} deliveries/s for uWS)`;
     ratioRows.push([`${label}: p50 ms`, at(p, 'p50'), at(u, 'p50')]);
     ratioRows.push([`${label}: p99 ms`, at(p, 'p99'), at(u, 'p99')]);
     ratioRows.push([`${label}: server CPU µs per delivery`, at(p, 'usPerDelivery'), at(u, 'usPerDelivery')]);
   }
-  ratioRows.push([`${scenario}: connects/s (Parley verifies a token on each)`, mean(p.map((r) => r.connectsPerS)), mean(u.map((r) => r.connectsPerS))]);
+  ratioRows.push([`${scenario}: connects/s (Parley verifies a token on each)`, median(p.map((r) => r.connectsPerS)), median(u.map((r) => r.connectsPerS))]);
 }
 const pi = pick('parley', 'idle'), ui = pick('uws', 'idle');
 if (pi.length && ui.length)
-  ratioRows.push(['idle: server RSS KiB per connection', mean(pi.map((r) => r.perConn)), mean(ui.map((r) => r.perConn))]);
+  ratioRows.push(['idle: server RSS KiB per connection', median(pi.map((r) => r.perConn)), median(ui.map((r) => r.perConn))]);
 const wi = pick('ws', 'idle');
-console.log('\n### Parley ÷ uWS\n');
+const count = (server, key) => pick(server, key).length;
+console.log(`\n### Parley ÷ uWS (median of ${count('parley', '10x200')} Parley and ${count('uws', '10x200')} uWS runs)\n`);
 console.log('| figure | Parley | uWS | ratio |');
 console.log('|---|---:|---:|---:|');
 for (const [label, a, b] of ratioRows) console.log(`| ${label} | ${f2(a)} | ${f2(b)} | ${f2(a / b)} |`);
-if (wi.length) console.log(`\n(ws idle: ${f2(mean(wi.map((r) => r.perConn)))} KiB per connection)`);
+// Issue 10's scaling check: --threads 2 (server and load tool sharing CPUs 0-1) against one thread.
+const p2 = pick('parley2', '10x200').filter((r) => r.rows.length), p1 = pick('parley', '10x200').filter((r) => r.rows.length);
+if (p2.length && p1.length) {
+  console.log(`\n### 10x200, CPU µs per delivery: --threads 2 ÷ --threads 1 (median of ${p2.length} and ${p1.length} runs)\n`);
+  console.log('| target msg/s | 2 threads | 1 thread | ratio |');
+  console.log('|---:|---:|---:|---:|');
+  for (let i = 0; i < p1[0].rows.length; ++i) {
+    const at = (runsOf) => median(runsOf.map((r) => r.rows[i]?.usPerDelivery));
+    console.log(`| ${p1[0].rows[i].rate} | ${f2(at(p2))} | ${f2(at(p1))} | ${f2(at(p2) / at(p1))} |`);
+  }
+}
+if (wi.length) console.log(`\n(ws idle: ${f2(median(wi.map((r) => r.perConn)))} KiB per connection)`);

@@ -327,7 +327,7 @@ int run_idle(const LoadOptions& o) {
                  "| after close (KiB) | KiB per connection | server fds |\n"
                  "|---:|---:|---:|---:|---:|---:|---:|\n"
               << "| " << opened << " | " << rss_before << " | " << rss_after << " | " << rss_peak
-              << " | " << rss_closed << " | " << fixed1(per_conn) << " | " << fds_before << " -> "
+              << " | " << rss_closed << " | " << fixed2(per_conn) << " | " << fds_before << " -> "
               << fds_after << " |\n";
     std::cout << "(server RSS when the run started: " << rss_start << " KiB; " << dropped
               << " connections dropped while held)\n";

@@ -69,4 +69,10 @@ std::string fixed1(double v) {
     return out;
 }
 
+std::string fixed2(double v) {
+    char out[32];
+    std::snprintf(out, sizeof out, "%.2f", v);
+    return out;
+}
+
 }  // namespace parley::load

@@ -31,7 +31,8 @@ void check_server_file_limit(int server_pid, std::uint64_t needed);
 // not collide.
 std::string run_id();
 
-// "12.3" with one decimal; for tables.
+// "12.3" with one decimal, "12.34" with two; for tables.
 std::string fixed1(double v);
+std::string fixed2(double v);
 
 }  // namespace parley::load
