@@ -205,7 +205,7 @@ void ChatSession::queue(const SharedFrame& frame) {
         // A reader this far behind would make memory grow without bound: drop it.
         ctx_.metrics.slow_consumers_disconnected.fetch_add(1, std::memory_order_relaxed);
         spdlog::info("chat connection of user {} in room {} disconnected: send queue over {} bytes",
-                     identity_.user_id, room_id_, ctx_.settings.max_outbound_bytes);
+                     identity_.user_id(), room_id_, ctx_.settings.max_outbound_bytes);
         return abort();
     }
     out_.push(frame);

@@ -50,7 +50,8 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     // The session's loop: whatever touches the session from elsewhere is posted here.
     boost::asio::any_io_executor executor() { return socket_.get_executor(); }
     const std::string& room_id() const { return room_id_; }
-    const std::string& user_id() const { return identity_.user_id; }
+    std::string_view user_id() const { return identity_.user_id(); }
+    const UserProfilePtr& profile() const { return identity_.profile; }
     std::size_t member_slot = 0;  // position in the hub's member list of its loop
 
     // Delivery of a reviewed message, back on this loop (see MessageReviewer).

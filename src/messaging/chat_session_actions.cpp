@@ -109,8 +109,8 @@ void ChatSession::on_send_message(const Value& req, const std::string& request_i
                     .attributes = std::move(attributes),
                     .content = *content,
                     .send_time_ns = model::now_nanos(),
-                    .sender_user_id = identity_.user_id,
-                    .sender_attributes = identity_.attributes};
+                    .sender_user_id = std::string(identity_.user_id()),
+                    .sender_attributes = identity_.attributes()};
     if (room->message_review_handler && !room->message_review_handler->uri.empty() &&
         ctx_.reviewer) {
         if (cluster) return review_after_cluster_rate(room, std::move(msg));

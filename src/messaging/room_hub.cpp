@@ -61,10 +61,10 @@ void RoomHub::join(const SessionPtr& s) {
     auto& members = shard.rooms[s->room_id()];
     s->member_slot = members.size();
     members.push_back(s);
-    presence_.connected(s->room_id(), s->user_id(), s->identity_.attributes, s->wants_presence_,
-                        model::now_millis());
+    presence_.connected(s->room_id(), s->profile(), s->wants_presence_, model::now_millis());
     if (shared_presence_)
-        shared_presence_->connected(s->room_id(), s->user_id(), s->identity_.attributes);
+        shared_presence_->connected(s->room_id(), std::string(s->user_id()),
+                                    s->profile()->attributes());
     // Cluster mode: live frames are held from now until the backfill read from Redis is sent.
     const bool shared_backfill = shared_history_ && s->history_wanted_ > 0;
     if (shared_backfill) s->cluster_backfill_ = std::make_unique<ClusterBackfill>();
@@ -139,7 +139,7 @@ void RoomHub::leave(ChatSession* s) {
     members.pop_back();
     if (members.empty()) shard.rooms.erase(it);
     presence_.disconnected(s->room_id(), s->user_id(), s->wants_presence_);
-    if (shared_presence_) shared_presence_->disconnected(s->room_id(), s->user_id());
+    if (shared_presence_) shared_presence_->disconnected(s->room_id(), std::string(s->user_id()));
     std::lock_guard lock(directory_mutex_);
     auto d = directory_.find(s->room_id());
     if (d != directory_.end() && --d->second[s->loop_index()] == 0) {
