@@ -59,15 +59,16 @@ void RoomHub::detach(ChatSession* s) {
 void RoomHub::join(const SessionPtr& s) {
     auto& shard = *shards_[s->loop_index()];
     auto& members = shard.rooms[s->room_id()];
-    s->member_slot = members.size();
+    s->member_slot = static_cast<std::uint32_t>(members.size());
     members.push_back(s);
     presence_.connected(s->room_id(), s->profile(), s->wants_presence_, model::now_millis());
     if (shared_presence_)
         shared_presence_->connected(s->room_id(), std::string(s->user_id()),
                                     s->profile()->attributes());
     // Cluster mode: live frames are held from now until the backfill read from Redis is sent.
-    const bool shared_backfill = shared_history_ && s->history_wanted_ > 0;
-    if (shared_backfill) s->cluster_backfill_ = std::make_unique<ClusterBackfill>();
+    HistoryJoin* const wants_history = s->history_join_.get();  // null: no ?history=N
+    const bool shared_backfill = shared_history_ && wants_history;
+    if (shared_backfill) wants_history->cluster = std::make_unique<ClusterBackfill>();
     std::vector<HistoryEntry> backfill;
     {
         std::lock_guard lock(directory_mutex_);
@@ -82,17 +83,17 @@ void RoomHub::join(const SessionPtr& s) {
         // MESSAGE also takes: a message recorded before this point is in the snapshot (or older
         // than what was asked for) and skipped live by its seq; one recorded after it finds this
         // session a member. No gap, no duplicate.
-        if (history_ && s->history_wanted_ > 0) {
-            backfill = history_->tail(s->room_id(), s->history_wanted_, model::now_nanos());
-            s->history_floor_ = history_->last_seq(s->room_id());
+        if (history_ && wants_history) {
+            backfill = history_->tail(s->room_id(), wants_history->wanted, model::now_nanos());
+            wants_history->floor = history_->last_seq(s->room_id());
         }
     }
-    for (const auto& e : backfill) s->backfill_.push_back(text_frame(*e.json));
+    for (const auto& e : backfill) wants_history->backfill.push_back(text_frame(*e.json));
     if (shared_backfill) {
         // Read once the subscription issued above is live (SharedHistory::backfill).
         auto* loop = shards_[s->loop_index()]->loop;
         shared_history_->backfill(
-            s->room_id(), s->history_wanted_,
+            s->room_id(), wants_history->wanted,
             [this, loop, weak = std::weak_ptr<ChatSession>(s)](
                 bool ok, std::vector<bus::HistoryItem> items) {
                 asio::post(*loop, [this, weak, ok, items = std::move(items)]() mutable {
@@ -105,7 +106,7 @@ void RoomHub::join(const SessionPtr& s) {
 
 void RoomHub::finish_cluster_backfill(const SessionPtr& s, bool ok,
                                       std::vector<bus::HistoryItem> items) {
-    auto* b = s->cluster_backfill_.get();
+    auto* b = s->cluster_backfill();
     if (!b || !b->waiting || s->state_ == ChatSession::State::Closed) return;
     if (!ok) {
         // Redis did not answer in time: live traffic goes on, without the backfill.
@@ -225,7 +226,7 @@ void RoomHub::deliver_cluster(const std::string& room_id, SharedFrame frame, bus
         // Copy: a send may abort a slow session, which swap-removes it from `members`.
         auto receivers = members;
         for (auto& s : receivers) {
-            if (auto* b = s->cluster_backfill_.get(); b && !b->admit(frame, id)) continue;
+            if (auto* b = s->cluster_backfill(); b && !b->admit(frame, id)) continue;
             s->send(frame);
         }
     });
@@ -328,7 +329,8 @@ void RoomHub::drain_inbox(Shard& shard) {
         auto it = shard.rooms.find(item.room_id);
         if (it == shard.rooms.end()) continue;
         delivered += send_to_members(it->second, item.frame, [&](ChatSession& s) {
-            return s.history_floor_ < item.seq;  // else it came with the backfill
+            // Else it came with the backfill (?history=N).
+            return !s.history_join_ || s.history_join_->floor < item.seq;
         });
     }
     ctx_.metrics.frames_delivered.fetch_add(delivered, std::memory_order_relaxed);
