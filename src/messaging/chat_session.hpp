@@ -114,6 +114,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
 
   public:
     std::uint32_t member_slot = 0;  // position in the hub's member list of its loop
+    std::uint32_t hub_slot = 0;     // position in the hub's list of its loop's connections
 
   private:
     // Together in one 8-byte word (measured: tests/unit/messaging_chat_session_size_test.cpp).

@@ -46,14 +46,26 @@ RoomHub::RoomHub(std::vector<asio::io_context*> loops, EdgeContext& ctx) : ctx_(
 RoomHub::~RoomHub() = default;
 
 void RoomHub::attach(const SessionPtr& s) {
-    shards_[s->loop_index()]->sessions.insert(s);
+    auto& sessions = shards_[s->loop_index()]->sessions;
+    s->hub_slot = static_cast<std::uint32_t>(sessions.size());
+    sessions.push_back(s);
 }
 
 void RoomHub::detach(ChatSession* s) {
-    auto& shard = *shards_[s->loop_index()];
-    // Keep the session alive until this call returns: erasing may drop the last reference.
-    auto keep = s->shared_from_this();
-    shard.sessions.erase(keep);
+    auto& sessions = shards_[s->loop_index()]->sessions;
+    const std::size_t slot = s->hub_slot;
+    if (slot >= sessions.size() || sessions[slot].get() != s) return;
+    // Keep the session alive until this call returns: removing may drop the last reference.
+    auto keep = std::move(sessions[slot]);
+    // Swap-remove: O(1), like leave().
+    if (slot != sessions.size() - 1) {
+        sessions[slot] = std::move(sessions.back());
+        sessions[slot]->hub_slot = static_cast<std::uint32_t>(slot);
+    }
+    sessions.pop_back();
+    // After a wave of disconnections give the slots back (amortised: only at 1/4 full).
+    if (sessions.capacity() > 1024 && sessions.size() < sessions.capacity() / 4)
+        sessions.shrink_to_fit();
 }
 
 void RoomHub::join(const SessionPtr& s) {
