@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -74,6 +75,7 @@ class WsFrameParser {
     std::size_t read_payload(const std::uint8_t* in, std::size_t n);
     WsProtocolError finish_frame(std::vector<WsEvent>& out);
     WsProtocolError finish_close(std::vector<WsEvent>& out);
+    std::string take_control_payload();  // and forgets it
 
     std::size_t max_message_bytes_;
 
@@ -95,7 +97,9 @@ class WsFrameParser {
     std::string message_;
     Utf8Validator message_utf8_;
 
-    std::string control_;  // payload of the current control frame (<= 125 bytes)
+    // Payload of the current control frame (<= 125 bytes), made only when one carries payload:
+    // an idle connection's parser keeps 8 bytes for it, not a 32-byte string.
+    std::unique_ptr<std::string> control_;
 
     WsProtocolError error_ = WsProtocolError::None;
     bool close_received_ = false;
