@@ -9,16 +9,12 @@ void RoomPresence::connected(const std::string& room_id, const UserProfilePtr& w
     ++room.connections;
     if (listens) ++room.listeners;
     const std::string_view user_id = who->user_id();
-    auto it = room.users.find(user_id);
-    if (it == room.users.end()) {
-        // The key views the id inside the profile the member keeps alive.
-        it = room.users
-                 .emplace(user_id,
-                          Member{.profile = who, .connections = 0, .connected_since_ms = now_ms})
-                 .first;
+    auto it = room.users.lower_bound(user_id);
+    if (it == room.users.end() || it->user_id() != user_id) {
+        it = room.users.insert(it, Member{.profile = who, .connected_since_ms = now_ms});
         if (!shared_events_) note_change(room, user_id, true);
     }
-    ++it->second.connections;
+    ++it->connections;
 }
 
 void RoomPresence::disconnected(const std::string& room_id, std::string_view user_id,
@@ -30,7 +26,7 @@ void RoomPresence::disconnected(const std::string& room_id, std::string_view use
     if (room.connections > 0) --room.connections;
     if (listens && room.listeners > 0) --room.listeners;
     auto u = room.users.find(user_id);
-    if (u != room.users.end() && --u->second.connections == 0) {
+    if (u != room.users.end() && --u->connections == 0) {
         // Noted first: `user_id` may view the profile that the erase releases.
         if (!shared_events_) note_change(room, user_id, false);
         room.users.erase(u);
@@ -77,10 +73,10 @@ PresencePage RoomPresence::page(const std::string& room_id, const std::string& a
     auto it = after_user.empty() ? room.users.begin()
                                  : room.users.upper_bound(std::string_view(after_user));
     for (; it != room.users.end() && out.users.size() < limit; ++it)
-        out.users.push_back(PresenceUser{.user_id = std::string(it->first),
-                                         .attributes = it->second.profile->attributes(),
-                                         .connections = it->second.connections,
-                                         .connected_since_ms = it->second.connected_since_ms});
+        out.users.push_back(PresenceUser{.user_id = std::string(it->user_id()),
+                                         .attributes = it->profile->attributes(),
+                                         .connections = it->connections,
+                                         .connected_since_ms = it->connected_since_ms});
     out.more = it != room.users.end();
     return out;
 }

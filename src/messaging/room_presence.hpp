@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -67,17 +68,27 @@ class RoomPresence {
 
   private:
     enum class Pending { Joined, Left };
-    // A connected user: the first connection's profile (whose id the map's key views, so the
-    // id is stored once, in the profile the session already holds) and the counts. ~80 bytes
-    // a user, map node included.
+    // A connected user: the first connection's profile (shared with that session, so the id
+    // and attributes are stored once) and the counts; a set node of 56 bytes a user. The set
+    // orders by the profile's user id, bytewise (string_view compares like std::string), for
+    // GetRoomPresence's pages.
     struct Member {
         UserProfilePtr profile;
-        std::uint32_t connections = 0;
         std::int64_t connected_since_ms = 0;
+        mutable std::uint32_t connections = 0;  // not part of the order
+        std::string_view user_id() const { return profile->user_id(); }
+    };
+    struct ByUserId {
+        using is_transparent = void;
+        static std::string_view id(const Member& m) { return m.user_id(); }
+        static std::string_view id(std::string_view s) { return s; }
+        template <class A, class B>
+        bool operator()(const A& a, const B& b) const {
+            return id(a) < id(b);
+        }
     };
     struct Room {
-        // Ordered bytewise (string_view compares like std::string) for GetRoomPresence's pages.
-        std::map<std::string_view, Member, std::less<>> users;
+        std::set<Member, ByUserId> users;
         std::size_t connections = 0;
         std::size_t listeners = 0;
         std::map<std::string, Pending, std::less<>> pending;
