@@ -44,8 +44,8 @@ ChatSession::ChatSession(ChatSocket&& socket, EdgeContext& ctx, std::size_t loop
     : socket_(std::move(socket)),
       tls_(tls ? std::make_unique<TlsStream>(socket_, tls) : nullptr),
       ctx_(ctx),
-      loop_index_(loop_index),
-      parser_(ctx.settings.max_frame_bytes) {
+      parser_(ctx.settings.max_frame_bytes),
+      loop_index_(static_cast<std::uint32_t>(loop_index)) {
     ctx_.metrics.connections_open.fetch_add(1, std::memory_order_relaxed);
     ctx_.metrics.connections_pending.fetch_add(1, std::memory_order_relaxed);
 }
@@ -56,24 +56,29 @@ ChatSession::~ChatSession() = default;
 
 void ChatSession::start() {
     boost::system::error_code ec;
-    auto ep = socket_.remote_endpoint(ec);
-    if (!ec) remote_ip_ = ep.address().to_string();
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
     last_activity_ms_ = model::now_millis();
     deadline_ms_ = last_activity_ms_ + ctx_.settings.handshake_timeout_ms;
     ctx_.hub->attach(shared_from_this());
     if (!tls_) return admit();
     // The TLS handshake runs under the same deadline as the upgrade (tick() aborts it).
-    tls_->async_handshake([self = shared_from_this()](const boost::system::error_code& hec,
-                                                      std::size_t) {
-        if (self->state_ != State::Handshake) return;
-        if (hec) {
-            self->ctx_.metrics.tls_handshakes_failed.fetch_add(1, std::memory_order_relaxed);
-            spdlog::debug("chat TLS handshake from {} failed: {}", self->remote_ip_, hec.message());
-            return self->abort();
-        }
-        self->admit();
-    });
+    tls_->async_handshake(
+        [self = shared_from_this()](const boost::system::error_code& hec, std::size_t) {
+            if (self->state_ != State::Handshake) return;
+            if (hec) {
+                self->ctx_.metrics.tls_handshakes_failed.fetch_add(1, std::memory_order_relaxed);
+                spdlog::debug("chat TLS handshake from {} failed: {}", self->remote_ip(),
+                              hec.message());
+                return self->abort();
+            }
+            self->admit();
+        });
+}
+
+std::string ChatSession::remote_ip() const {
+    boost::system::error_code ec;
+    auto ep = socket_.remote_endpoint(ec);
+    return ec ? std::string() : ep.address().to_string();
 }
 
 // TLS first says close_notify (if the socket takes it now), then TCP says FIN.
@@ -205,7 +210,7 @@ void ChatSession::queue(const SharedFrame& frame) {
         // A reader this far behind would make memory grow without bound: drop it.
         ctx_.metrics.slow_consumers_disconnected.fetch_add(1, std::memory_order_relaxed);
         spdlog::info("chat connection of user {} in room {} disconnected: send queue over {} bytes",
-                     identity_.user_id, room_id_, ctx_.settings.max_outbound_bytes);
+                     identity_.user_id(), room_id_, ctx_.settings.max_outbound_bytes);
         return abort();
     }
     out_.push(frame);

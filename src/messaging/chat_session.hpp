@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "messaging/chat_frames.hpp"
-#include "messaging/cluster_backfill.hpp"
 #include "messaging/edge_context.hpp"
+#include "messaging/history_join.hpp"
 #include "messaging/outbound_queue.hpp"
 #include "messaging/rate_limiter.hpp"
 #include "messaging/room_hub.hpp"
@@ -50,14 +50,17 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     // The session's loop: whatever touches the session from elsewhere is posted here.
     boost::asio::any_io_executor executor() { return socket_.get_executor(); }
     const std::string& room_id() const { return room_id_; }
-    const std::string& user_id() const { return identity_.user_id; }
-    std::size_t member_slot = 0;  // position in the hub's member list of its loop
+    std::string_view user_id() const { return identity_.user_id(); }
+    const UserProfilePtr& profile() const { return identity_.profile; }
+    // The peer's address for logs and message review, asked of the socket when needed (not
+    // kept: 32 bytes per idle connection). Empty once the socket is gone.
+    std::string remote_ip() const;
 
     // Delivery of a reviewed message, back on this loop (see MessageReviewer).
     void deliver_message(const RoomPtr& room, ChatMessage message);
 
   private:
-    enum class State { Handshake, Open, Closing, Closed };
+    enum class State : std::uint8_t { Handshake, Open, Closing, Closed };
 
     void admit();
     void read_handshake();
@@ -97,33 +100,36 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     // per byte), so the plain path costs one predictable branch.
     std::unique_ptr<TlsStream> tls_;
     EdgeContext& ctx_;
-    std::size_t loop_index_;
-    State state_ = State::Handshake;
     std::unique_ptr<HandshakeState> handshake_;
     WsFrameParser parser_;
     SessionIdentity identity_;
     std::string room_id_;
-    std::string remote_ip_;
     TokenBucket request_rate_;
-
     OutboundQueue out_;
+    // ?history=N only (docs/extensions.md); null for a connection that did not ask.
+    std::unique_ptr<HistoryJoin> history_join_;
+    std::int64_t deadline_ms_ = 0;  // handshake deadline, then close linger deadline
+    std::int64_t last_activity_ms_ = 0;
+    std::uint32_t loop_index_;
+
+  public:
+    std::uint32_t member_slot = 0;  // position in the hub's member list of its loop
+    std::uint32_t hub_slot = 0;     // position in the hub's list of its loop's connections
+
+  private:
+    // Together in one 8-byte word (measured: tests/unit/messaging_chat_session_size_test.cpp).
+    State state_ = State::Handshake;
     bool writing_ = false;  // a writable-wait (plain) or a TLS write is under way
     bool dirty_ = false;
     bool joined_ = false;
     bool pending_ = true;  // counted in connections_pending until upgraded or closed
     bool shutdown_after_flush_ = false;
     bool ping_outstanding_ = false;
-    std::int64_t deadline_ms_ = 0;  // handshake deadline, then close linger deadline
-    std::int64_t last_activity_ms_ = 0;
+    bool wants_presence_ = false;  // ?presence=1 (docs/extensions.md)
 
-    // Extensions, asked for in the WebSocket URL (docs/extensions.md); zero/false: IVS exactly.
-    std::size_t history_wanted_ = 0;     // ?history=N, capped at --history-messages
-    bool wants_presence_ = false;        // ?presence=1
-    std::uint64_t history_floor_ = 0;    // live MESSAGEs up to this seq came with the backfill
-    std::vector<SharedFrame> backfill_;  // sent right after the 101
-    // Cluster mode only (?history=N with --bus redis): live frames held until the backfill
-    // read from Redis has been sent, and the stream-id floor after it.
-    std::unique_ptr<ClusterBackfill> cluster_backfill_;
+    ClusterBackfill* cluster_backfill() const {
+        return history_join_ ? history_join_->cluster.get() : nullptr;
+    }
 
     friend class RoomHub;
 };

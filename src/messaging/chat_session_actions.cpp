@@ -109,12 +109,12 @@ void ChatSession::on_send_message(const Value& req, const std::string& request_i
                     .attributes = std::move(attributes),
                     .content = *content,
                     .send_time_ns = model::now_nanos(),
-                    .sender_user_id = identity_.user_id,
-                    .sender_attributes = identity_.attributes};
+                    .sender_user_id = std::string(identity_.user_id()),
+                    .sender_attributes = identity_.attributes()};
     if (room->message_review_handler && !room->message_review_handler->uri.empty() &&
         ctx_.reviewer) {
         if (cluster) return review_after_cluster_rate(room, std::move(msg));
-        ctx_.reviewer->review(room, std::move(msg), remote_ip_, shared_from_this());
+        ctx_.reviewer->review(room, std::move(msg), remote_ip(), shared_from_this());
         return;
     }
     if (cluster) {
@@ -139,7 +139,7 @@ void ChatSession::review_after_cluster_rate(const RoomPtr& room, ChatMessage msg
                                             v == bus::Verdict::Refused ? 429 : 500,
                                             v == bus::Verdict::Refused ? "rate limit exceeded"
                                                                        : "Internal server error");
-                self->ctx_.reviewer->review(room, std::move(*pending), self->remote_ip_, self);
+                self->ctx_.reviewer->review(room, std::move(*pending), self->remote_ip(), self);
             });
         });
 }

@@ -93,8 +93,10 @@ void ChatSession::on_handshake(const boost::system::error_code& ec) {
 
     auto options = parse_connect_options(req.target());
     if (!options.error.empty()) return reject_handshake(400, options.error);
-    if (options.history > 0)
-        history_wanted_ = std::min(options.history, ctx_.hub->history_max_messages());
+    if (auto wanted = std::min(options.history, ctx_.hub->history_max_messages()); wanted > 0) {
+        history_join_ = std::make_unique<HistoryJoin>();
+        history_join_->wanted = wanted;
+    }
     wants_presence_ = options.presence;
 
     auto offered = offered_subprotocols(req[http::field::sec_websocket_protocol]);
@@ -167,7 +169,7 @@ void ChatSession::complete_handshake(token::ChatTokenClaims claims, const std::s
 
 void ChatSession::reject_handshake(unsigned status, std::string_view reason) {
     ctx_.metrics.handshakes_rejected.fetch_add(1, std::memory_order_relaxed);
-    spdlog::debug("chat handshake from {} refused: {} {}", remote_ip_, status, reason);
+    spdlog::debug("chat handshake from {} refused: {} {}", remote_ip(), status, reason);
     std::string body = std::string(reason) + "\n";
     auto& resp = handshake_->response;
     resp = "HTTP/1.1 " + std::to_string(status) + " " +
@@ -204,9 +206,10 @@ void ChatSession::accept_handshake(std::string_view accept_key, std::string_view
     queue(std::make_shared<const std::string>(std::move(resp)));
     // The backfill (?history=N) next, before any live frame: those are posted to this loop and
     // so run after this handler.
-    for (const auto& f : backfill_) send(f);
-    backfill_.clear();
-    backfill_.shrink_to_fit();
+    if (history_join_) {
+        for (const auto& f : history_join_->backfill) send(f);
+        history_join_->backfill = {};  // released: the frames are in the send queue now
+    }
     std::string early(leftover);
     handshake_.reset();  // the per-connection handshake buffers are not kept
     boost::system::error_code ec;

@@ -46,28 +46,41 @@ RoomHub::RoomHub(std::vector<asio::io_context*> loops, EdgeContext& ctx) : ctx_(
 RoomHub::~RoomHub() = default;
 
 void RoomHub::attach(const SessionPtr& s) {
-    shards_[s->loop_index()]->sessions.insert(s);
+    auto& sessions = shards_[s->loop_index()]->sessions;
+    s->hub_slot = static_cast<std::uint32_t>(sessions.size());
+    sessions.push_back(s);
 }
 
 void RoomHub::detach(ChatSession* s) {
-    auto& shard = *shards_[s->loop_index()];
-    // Keep the session alive until this call returns: erasing may drop the last reference.
-    auto keep = s->shared_from_this();
-    shard.sessions.erase(keep);
+    auto& sessions = shards_[s->loop_index()]->sessions;
+    const std::size_t slot = s->hub_slot;
+    if (slot >= sessions.size() || sessions[slot].get() != s) return;
+    // Keep the session alive until this call returns: removing may drop the last reference.
+    auto keep = std::move(sessions[slot]);
+    // Swap-remove: O(1), like leave().
+    if (slot != sessions.size() - 1) {
+        sessions[slot] = std::move(sessions.back());
+        sessions[slot]->hub_slot = static_cast<std::uint32_t>(slot);
+    }
+    sessions.pop_back();
+    // After a wave of disconnections give the slots back (amortised: only at 1/4 full).
+    if (sessions.capacity() > 1024 && sessions.size() < sessions.capacity() / 4)
+        sessions.shrink_to_fit();
 }
 
 void RoomHub::join(const SessionPtr& s) {
     auto& shard = *shards_[s->loop_index()];
     auto& members = shard.rooms[s->room_id()];
-    s->member_slot = members.size();
+    s->member_slot = static_cast<std::uint32_t>(members.size());
     members.push_back(s);
-    presence_.connected(s->room_id(), s->user_id(), s->identity_.attributes, s->wants_presence_,
-                        model::now_millis());
+    presence_.connected(s->room_id(), s->profile(), s->wants_presence_, model::now_millis());
     if (shared_presence_)
-        shared_presence_->connected(s->room_id(), s->user_id(), s->identity_.attributes);
+        shared_presence_->connected(s->room_id(), std::string(s->user_id()),
+                                    s->profile()->attributes());
     // Cluster mode: live frames are held from now until the backfill read from Redis is sent.
-    const bool shared_backfill = shared_history_ && s->history_wanted_ > 0;
-    if (shared_backfill) s->cluster_backfill_ = std::make_unique<ClusterBackfill>();
+    HistoryJoin* const wants_history = s->history_join_.get();  // null: no ?history=N
+    const bool shared_backfill = shared_history_ && wants_history;
+    if (shared_backfill) wants_history->cluster = std::make_unique<ClusterBackfill>();
     std::vector<HistoryEntry> backfill;
     {
         std::lock_guard lock(directory_mutex_);
@@ -82,17 +95,17 @@ void RoomHub::join(const SessionPtr& s) {
         // MESSAGE also takes: a message recorded before this point is in the snapshot (or older
         // than what was asked for) and skipped live by its seq; one recorded after it finds this
         // session a member. No gap, no duplicate.
-        if (history_ && s->history_wanted_ > 0) {
-            backfill = history_->tail(s->room_id(), s->history_wanted_, model::now_nanos());
-            s->history_floor_ = history_->last_seq(s->room_id());
+        if (history_ && wants_history) {
+            backfill = history_->tail(s->room_id(), wants_history->wanted, model::now_nanos());
+            wants_history->floor = history_->last_seq(s->room_id());
         }
     }
-    for (const auto& e : backfill) s->backfill_.push_back(text_frame(*e.json));
+    for (const auto& e : backfill) wants_history->backfill.push_back(text_frame(*e.json));
     if (shared_backfill) {
         // Read once the subscription issued above is live (SharedHistory::backfill).
         auto* loop = shards_[s->loop_index()]->loop;
         shared_history_->backfill(
-            s->room_id(), s->history_wanted_,
+            s->room_id(), wants_history->wanted,
             [this, loop, weak = std::weak_ptr<ChatSession>(s)](
                 bool ok, std::vector<bus::HistoryItem> items) {
                 asio::post(*loop, [this, weak, ok, items = std::move(items)]() mutable {
@@ -105,7 +118,7 @@ void RoomHub::join(const SessionPtr& s) {
 
 void RoomHub::finish_cluster_backfill(const SessionPtr& s, bool ok,
                                       std::vector<bus::HistoryItem> items) {
-    auto* b = s->cluster_backfill_.get();
+    auto* b = s->cluster_backfill();
     if (!b || !b->waiting || s->state_ == ChatSession::State::Closed) return;
     if (!ok) {
         // Redis did not answer in time: live traffic goes on, without the backfill.
@@ -139,7 +152,7 @@ void RoomHub::leave(ChatSession* s) {
     members.pop_back();
     if (members.empty()) shard.rooms.erase(it);
     presence_.disconnected(s->room_id(), s->user_id(), s->wants_presence_);
-    if (shared_presence_) shared_presence_->disconnected(s->room_id(), s->user_id());
+    if (shared_presence_) shared_presence_->disconnected(s->room_id(), std::string(s->user_id()));
     std::lock_guard lock(directory_mutex_);
     auto d = directory_.find(s->room_id());
     if (d != directory_.end() && --d->second[s->loop_index()] == 0) {
@@ -225,7 +238,7 @@ void RoomHub::deliver_cluster(const std::string& room_id, SharedFrame frame, bus
         // Copy: a send may abort a slow session, which swap-removes it from `members`.
         auto receivers = members;
         for (auto& s : receivers) {
-            if (auto* b = s->cluster_backfill_.get(); b && !b->admit(frame, id)) continue;
+            if (auto* b = s->cluster_backfill(); b && !b->admit(frame, id)) continue;
             s->send(frame);
         }
     });
@@ -328,7 +341,8 @@ void RoomHub::drain_inbox(Shard& shard) {
         auto it = shard.rooms.find(item.room_id);
         if (it == shard.rooms.end()) continue;
         delivered += send_to_members(it->second, item.frame, [&](ChatSession& s) {
-            return s.history_floor_ < item.seq;  // else it came with the backfill
+            // Else it came with the backfill (?history=N).
+            return !s.history_join_ || s.history_join_->floor < item.seq;
         });
     }
     ctx_.metrics.frames_delivered.fetch_add(delivered, std::memory_order_relaxed);

@@ -2,23 +2,22 @@
 
 namespace parley::messaging {
 
-void RoomPresence::connected(const std::string& room_id, const std::string& user_id,
-                             const model::Attributes& attributes, bool listens,
+void RoomPresence::connected(const std::string& room_id, const UserProfilePtr& who, bool listens,
                              std::int64_t now_ms) {
     std::lock_guard lock(mutex_);
     auto& room = rooms_[room_id];
     ++room.connections;
     if (listens) ++room.listeners;
-    auto [it, first] = room.users.try_emplace(user_id);
-    if (first) {
-        it->second =
-            Member{.attributes = attributes, .connections = 0, .connected_since_ms = now_ms};
+    const std::string_view user_id = who->user_id();
+    auto it = room.users.lower_bound(user_id);
+    if (it == room.users.end() || it->user_id() != user_id) {
+        it = room.users.insert(it, Member{.profile = who, .connected_since_ms = now_ms});
         if (!shared_events_) note_change(room, user_id, true);
     }
-    ++it->second.connections;
+    ++it->connections;
 }
 
-void RoomPresence::disconnected(const std::string& room_id, const std::string& user_id,
+void RoomPresence::disconnected(const std::string& room_id, std::string_view user_id,
                                 bool listens) {
     std::lock_guard lock(mutex_);
     auto r = rooms_.find(room_id);
@@ -27,14 +26,15 @@ void RoomPresence::disconnected(const std::string& room_id, const std::string& u
     if (room.connections > 0) --room.connections;
     if (listens && room.listeners > 0) --room.listeners;
     auto u = room.users.find(user_id);
-    if (u != room.users.end() && --u->second.connections == 0) {
-        room.users.erase(u);
+    if (u != room.users.end() && --u->connections == 0) {
+        // Noted first: `user_id` may view the profile that the erase releases.
         if (!shared_events_) note_change(room, user_id, false);
+        room.users.erase(u);
     }
     if (room.connections == 0 && room.pending.empty()) rooms_.erase(r);
 }
 
-void RoomPresence::note_change(Room& room, const std::string& user_id, bool joined) {
+void RoomPresence::note_change(Room& room, std::string_view user_id, bool joined) {
     // Only news for a listener is kept (take_changes drops the rest): a room nobody listens to
     // keeps no second entry per arriving user.
     if (room.listeners == 0) {
@@ -46,7 +46,8 @@ void RoomPresence::note_change(Room& room, const std::string& user_id, bool join
     if (p != room.pending.end() && p->second == (joined ? Pending::Left : Pending::Joined))
         room.pending.erase(p);
     else
-        room.pending[user_id] = joined ? Pending::Joined : Pending::Left;
+        room.pending.insert_or_assign(std::string(user_id),
+                                      joined ? Pending::Joined : Pending::Left);
 }
 
 void RoomPresence::note_shared_change(const std::string& room_id, const std::string& user_id,
@@ -69,12 +70,13 @@ PresencePage RoomPresence::page(const std::string& room_id, const std::string& a
     const auto& room = r->second;
     out.connection_count = room.connections;
     out.user_count = room.users.size();
-    auto it = after_user.empty() ? room.users.begin() : room.users.upper_bound(after_user);
+    auto it = after_user.empty() ? room.users.begin()
+                                 : room.users.upper_bound(std::string_view(after_user));
     for (; it != room.users.end() && out.users.size() < limit; ++it)
-        out.users.push_back(PresenceUser{.user_id = it->first,
-                                         .attributes = it->second.attributes,
-                                         .connections = it->second.connections,
-                                         .connected_since_ms = it->second.connected_since_ms});
+        out.users.push_back(PresenceUser{.user_id = std::string(it->user_id()),
+                                         .attributes = it->profile->attributes(),
+                                         .connections = it->connections,
+                                         .connected_since_ms = it->connected_since_ms});
     out.more = it != room.users.end();
     return out;
 }

@@ -7,10 +7,13 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "messaging/user_profile.hpp"
 #include "model/resources.hpp"
 
 namespace parley::messaging {
@@ -37,10 +40,16 @@ struct PresenceChanges {
 
 class RoomPresence {
   public:
-    // Thread-safe. `listens`: the connection asked for presence events (?presence=1).
-    void connected(const std::string& room_id, const std::string& user_id,
-                   const model::Attributes& attributes, bool listens, std::int64_t now_ms);
-    void disconnected(const std::string& room_id, const std::string& user_id, bool listens);
+    // Thread-safe. `listens`: the connection asked for presence events (?presence=1). A user's
+    // first connection's profile is kept (shared, not copied) while the user is connected.
+    void connected(const std::string& room_id, const UserProfilePtr& who, bool listens,
+                   std::int64_t now_ms);
+    // The same with a profile made here (tests, callers without a session).
+    void connected(const std::string& room_id, std::string_view user_id,
+                   model::Attributes attributes, bool listens, std::int64_t now_ms) {
+        connected(room_id, UserProfile::make(user_id, std::move(attributes)), listens, now_ms);
+    }
+    void disconnected(const std::string& room_id, std::string_view user_id, bool listens);
     // Users after `after_user` (bytewise), at most `limit`; the counts are the room's.
     PresencePage page(const std::string& room_id, const std::string& after_user,
                       std::size_t limit) const;
@@ -59,21 +68,34 @@ class RoomPresence {
 
   private:
     enum class Pending { Joined, Left };
-    // A PresenceUser without its id, which is the map's key (one copy per user, not two).
+    // A connected user: the first connection's profile (shared with that session, so the id
+    // and attributes are stored once) and the counts; a set node of 56 bytes a user. The set
+    // orders by the profile's user id, bytewise (string_view compares like std::string), for
+    // GetRoomPresence's pages.
     struct Member {
-        model::Attributes attributes;
-        std::size_t connections = 0;
+        UserProfilePtr profile;
         std::int64_t connected_since_ms = 0;
+        mutable std::uint32_t connections = 0;  // not part of the order
+        std::string_view user_id() const { return profile->user_id(); }
+    };
+    struct ByUserId {
+        using is_transparent = void;
+        static std::string_view id(const Member& m) { return m.user_id(); }
+        static std::string_view id(std::string_view s) { return s; }
+        template <class A, class B>
+        bool operator()(const A& a, const B& b) const {
+            return id(a) < id(b);
+        }
     };
     struct Room {
-        std::map<std::string, Member> users;
+        std::set<Member, ByUserId> users;
         std::size_t connections = 0;
         std::size_t listeners = 0;
-        std::map<std::string, Pending> pending;
+        std::map<std::string, Pending, std::less<>> pending;
         std::size_t shared_users = 0, shared_connections = 0;  // cluster-wide, from the bus
     };
     // Netting: `user` arrived (true) or left; a pending opposite change cancels out.
-    static void note_change(Room& room, const std::string& user_id, bool joined);
+    static void note_change(Room& room, std::string_view user_id, bool joined);
     bool shared_events_ = false;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, Room> rooms_;

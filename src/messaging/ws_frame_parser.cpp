@@ -166,7 +166,7 @@ WsProtocolError WsFrameParser::start_frame() {
     frame_length_ = length;
     frame_received_ = 0;
     if (is_control(opcode_)) {
-        control_.clear();
+        control_.reset();
         return WsProtocolError::None;
     }
     // message_.size() never exceeds the cap, so the subtraction cannot wrap.
@@ -179,7 +179,8 @@ std::size_t WsFrameParser::read_payload(const std::uint8_t* in, std::size_t n) {
     const std::uint64_t remaining = frame_length_ - frame_received_;
     const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, n));
     const bool control = is_control(opcode_);
-    std::string& dst = control ? control_ : message_;
+    if (control && !control_) control_ = std::make_unique<std::string>();
+    std::string& dst = control ? *control_ : message_;
     // One allocation for the usual single-frame message; later fragments grow geometrically.
     // Memory is committed only once payload actually arrives, and never beyond the cap.
     if (!control && dst.empty()) dst.reserve(static_cast<std::size_t>(remaining));
@@ -201,8 +202,7 @@ WsProtocolError WsFrameParser::finish_frame(std::vector<WsEvent>& out) {
         case Opcode::Ping:
         case Opcode::Pong:
             out.push_back(WsEvent{opcode_ == Opcode::Ping ? WsEvent::Ping : WsEvent::Pong,
-                                  std::move(control_)});
-            control_.clear();
+                                  take_control_payload()});
             return WsProtocolError::None;
         case Opcode::Close:
             return finish_close(out);
@@ -220,20 +220,26 @@ WsProtocolError WsFrameParser::finish_frame(std::vector<WsEvent>& out) {
     return WsProtocolError::None;
 }
 
+std::string WsFrameParser::take_control_payload() {
+    std::string payload = control_ ? std::move(*control_) : std::string();
+    control_.reset();
+    return payload;
+}
+
 WsProtocolError WsFrameParser::finish_close(std::vector<WsEvent>& out) {
     close_received_ = true;
-    if (control_.empty()) {
+    std::string payload = take_control_payload();
+    if (payload.empty()) {
         out.push_back(WsEvent{WsEvent::Close, std::string(), 0});
         return WsProtocolError::None;
     }
-    if (control_.size() == 1) return WsProtocolError::BadClosePayload;
-    const auto code = static_cast<std::uint16_t>((static_cast<std::uint8_t>(control_[0]) << 8) |
-                                                 static_cast<std::uint8_t>(control_[1]));
+    if (payload.size() == 1) return WsProtocolError::BadClosePayload;
+    const auto code = static_cast<std::uint16_t>((static_cast<std::uint8_t>(payload[0]) << 8) |
+                                                 static_cast<std::uint8_t>(payload[1]));
     if (!is_receivable_close_code(code)) return WsProtocolError::BadClosePayload;
-    control_.erase(0, 2);
-    if (!is_valid_utf8(control_)) return WsProtocolError::InvalidUtf8;
-    out.push_back(WsEvent{WsEvent::Close, std::move(control_), code});
-    control_.clear();
+    payload.erase(0, 2);
+    if (!is_valid_utf8(payload)) return WsProtocolError::InvalidUtf8;
+    out.push_back(WsEvent{WsEvent::Close, std::move(payload), code});
     return WsProtocolError::None;
 }
 

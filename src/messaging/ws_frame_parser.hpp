@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -74,31 +75,33 @@ class WsFrameParser {
     std::size_t read_payload(const std::uint8_t* in, std::size_t n);
     WsProtocolError finish_frame(std::vector<WsEvent>& out);
     WsProtocolError finish_close(std::vector<WsEvent>& out);
+    std::string take_control_payload();  // and forgets it
 
     std::size_t max_message_bytes_;
 
+    // The small fields first, together (no padding between them: see IdleParserIsSmall).
     // Header being assembled: 2 fixed bytes + up to 8 length bytes + 4 mask bytes.
     std::array<std::uint8_t, 14> header_{};
     std::uint8_t header_have_ = 0;
     std::uint8_t header_need_ = 2;
     bool in_payload_ = false;
-
     // Current frame.
     Opcode opcode_ = Opcode::Continuation;
     bool fin_ = false;
     std::array<std::uint8_t, 4> mask_{};
-    std::uint64_t frame_length_ = 0;
-    std::uint64_t frame_received_ = 0;
-
     // Data message being reassembled (Continuation = none in progress).
     Opcode message_opcode_ = Opcode::Continuation;
-    std::string message_;
     Utf8Validator message_utf8_;
-
-    std::string control_;  // payload of the current control frame (<= 125 bytes)
-
-    WsProtocolError error_ = WsProtocolError::None;
     bool close_received_ = false;
+    WsProtocolError error_ = WsProtocolError::None;
+
+    std::uint64_t frame_length_ = 0;
+    std::uint64_t frame_received_ = 0;
+    std::string message_;
+
+    // Payload of the current control frame (<= 125 bytes), made only when one carries payload:
+    // an idle connection's parser keeps 8 bytes for it, not a 32-byte string.
+    std::unique_ptr<std::string> control_;
 };
 
 }  // namespace parley::messaging

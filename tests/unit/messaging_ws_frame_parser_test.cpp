@@ -418,8 +418,22 @@ TEST(WsFrameParser, CloseCodeMapping) {
 }
 
 TEST(WsFrameParser, IdleParserIsSmall) {
-    // Per-connection memory: no fixed payload buffers inside the parser.
-    EXPECT_LE(sizeof(WsFrameParser), 256u);
+    // Per-connection memory: no fixed payload buffers inside the parser, and no control-frame
+    // string until a control frame carries payload (136 bytes before that, issue 10).
+    EXPECT_LE(sizeof(WsFrameParser), 96u);
+}
+
+TEST(WsFrameParser, ControlPayloadSplitAcrossFeedsThenAnother) {
+    // A control frame's payload arriving in pieces, then a second one: nothing carried over.
+    const Bytes wire = concat({client_frame(0x89, "first ping payload, longer than SSO"),
+                               client_frame(0x8A, ""), client_frame(0x89, "x")});
+    const Result r = parse_chunked(wire, 3);
+    EXPECT_EQ(r.error, WsProtocolError::None);
+    ASSERT_EQ(r.events.size(), 3u);
+    EXPECT_EQ(r.events[0].payload, "first ping payload, longer than SSO");
+    EXPECT_EQ(r.events[1].kind, WsEvent::Pong);
+    EXPECT_EQ(r.events[1].payload, "");
+    EXPECT_EQ(r.events[2].payload, "x");
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include <atomic>
 #include <string>
@@ -133,4 +135,50 @@ TEST(ReplayGuardJournal, UsedIdsSurviveARestart) {
         EXPECT_EQ(guard.size(), 2u);  // compacted: the expired id is gone
     }
     std::filesystem::remove_all(dir);
+}
+
+TEST(ReplayGuardJournal, ReadsTheEarlierFormatAndWritesDigests) {
+    auto dir =
+        std::filesystem::temp_directory_path() /
+        ("parley-replay-old-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
+    std::filesystem::create_directories(dir);
+    auto file = dir / "used-tokens";
+    {
+        std::ofstream old(file);
+        old << "0123456789abcdef0123456789abcdef 50000\n";  // a token id, as before
+        old << "gone 2000\n";                               // expired by the load
+    }
+    {
+        parley::token::ReplayGuard guard;
+        guard.persist_to(file, 3000);
+        EXPECT_FALSE(guard.first_use("0123456789abcdef0123456789abcdef", 50000, 3000));
+        EXPECT_EQ(guard.size(), 1u);
+        EXPECT_TRUE(guard.first_use("new-one", 60000, 3000));
+    }
+    std::ifstream in(file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Compacted into digests: the token ids themselves are no longer on disk.
+    EXPECT_EQ(text.find("0123456789abcdef0123456789abcdef"), std::string::npos);
+    EXPECT_EQ(text.find("new-one"), std::string::npos);
+    EXPECT_NE(text.find("sha256:"), std::string::npos);
+    {
+        parley::token::ReplayGuard guard;
+        guard.persist_to(file, 3000);
+        EXPECT_FALSE(guard.first_use("0123456789abcdef0123456789abcdef", 50000, 3000));
+        EXPECT_FALSE(guard.first_use("new-one", 60000, 3000));
+        EXPECT_EQ(guard.size(), 2u);
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST(ReplayGuard, ManyTokensThenSweepLeavesNothing) {
+    ReplayGuard g;
+    for (int i = 0; i < 20000; ++i) ASSERT_TRUE(g.first_use("t" + std::to_string(i), 1000 + i, 0));
+    for (int i = 0; i < 20000; i += 7)
+        ASSERT_FALSE(g.first_use("t" + std::to_string(i), 1000 + i, 999));
+    EXPECT_EQ(g.size(), 20000u);
+    EXPECT_EQ(g.sweep(11000), 10001u);
+    EXPECT_EQ(g.size(), 9999u);
+    EXPECT_EQ(g.sweep(21000), 9999u);
+    EXPECT_EQ(g.size(), 0u);
 }

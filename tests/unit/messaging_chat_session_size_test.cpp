@@ -1,0 +1,29 @@
+// What an idle chat connection costs in its session object (issue 10: idle memory per
+// connection). The bound fails the build of this test when a field makes the object grow, so
+// the growth is a decision, not an accident; raise it with a comment saying why.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "messaging/chat_session.hpp"
+#include "messaging/session_identity.hpp"
+#include "messaging/user_profile.hpp"
+#include "messaging/ws_frame_parser.hpp"
+
+namespace parley::messaging {
+namespace {
+
+TEST(ChatSessionSize, StaysSmall) {
+    std::printf(
+        "sizeof: ChatSession %zu, ChatSocket %zu, WsFrameParser %zu, SessionIdentity %zu, "
+        "OutboundQueue %zu, UserProfile %zu\n",
+        sizeof(ChatSession), sizeof(ChatSocket), sizeof(WsFrameParser), sizeof(SessionIdentity),
+        sizeof(OutboundQueue), sizeof(UserProfile));
+    // Was 544 bytes before the idle-memory work (commit be5a5b3's parent).
+    EXPECT_LE(sizeof(ChatSession), 344u);
+    EXPECT_LE(sizeof(SessionIdentity), 24u);
+    EXPECT_LE(sizeof(UserProfile), 16u);  // + the id's bytes, in the same allocation
+}
+
+}  // namespace
+}  // namespace parley::messaging
