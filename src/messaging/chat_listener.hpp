@@ -22,6 +22,11 @@ class ChatListener : public std::enable_shared_from_this<ChatListener> {
 
   private:
     void do_accept();
+    // Accepts what is waiting now; an error other than "nothing left" stops the round.
+    boost::system::error_code accept_ready();
+    void start_session(int fd);
+
+    static constexpr int kAcceptsPerWake = 64;
 
     boost::asio::ip::tcp::acceptor acceptor_;
     EdgeContext& ctx_;
