@@ -129,7 +129,8 @@ asio::ip::tcp::endpoint PolledSocket::remote_endpoint(boost::system::error_code&
 void PolledSocket::set_no_delay(boost::system::error_code& ec) {
     ec = {};
     int one = 1;
-    if (::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) ec = polled_errno_code();
+    if (::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
+        ec = polled_errno_code();
 }
 
 void PolledSocket::shutdown_send(boost::system::error_code& ec) {
@@ -141,12 +142,11 @@ void PolledSocket::close() {
     if (fd_ < 0) return;
     if (registered_) poller_->remove(*this);
     registered_ = false;
-    parked_[Read] = parked_[Write] = {};
-    for (auto& head : handler_waits_) {
-        while (HandlerWait* w = head) {
-            head = w->next;
-            w->complete(w, asio::error::operation_aborted);
-        }
+    parked_[Read] = parked_[Write] = nullptr;
+    owner_ = nullptr;
+    while (HandlerWait* w = handler_waits_) {
+        handler_waits_ = w->next;
+        w->complete(w, asio::error::operation_aborted);
     }
     ::close(fd_);
     fd_ = -1;
@@ -154,16 +154,35 @@ void PolledSocket::close() {
 
 void PolledSocket::park(Direction d, WaitFn fn, void* owner) {
     if (!is_open()) return;
-    parked_[d] = {fn, owner};
+    parked_[d] = fn;
+    owner_ = owner;
     defer_if_ready(d);
 }
 
 void PolledSocket::push_handler_wait(Direction d, HandlerWait* w) {
     // Appended: waits of one direction complete in the order they were started.
-    HandlerWait** tail = &handler_waits_[d];
+    w->direction = d;
+    HandlerWait** tail = &handler_waits_;
     while (*tail) tail = &(*tail)->next;
     *tail = w;
     defer_if_ready(d);
+}
+
+PolledSocket::HandlerWait* PolledSocket::take_handler_waits(Direction d) {
+    HandlerWait* taken = nullptr;
+    HandlerWait** taken_tail = &taken;
+    for (HandlerWait** link = &handler_waits_; *link;) {
+        HandlerWait* w = *link;
+        if (w->direction != d) {
+            link = &w->next;
+            continue;
+        }
+        *link = w->next;
+        w->next = nullptr;
+        *taken_tail = w;
+        taken_tail = &w->next;
+    }
+    return taken;
 }
 
 void PolledSocket::defer_if_ready(Direction d) {

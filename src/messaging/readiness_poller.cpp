@@ -92,14 +92,14 @@ void ReadinessPoller::serve(PolledSocket& s) {
     for (auto d : {PolledSocket::Write, PolledSocket::Read}) {
         if (current_ != &s) return;  // closed (maybe destroyed) by the previous call
         if (!s.ready(d)) continue;
-        if (auto p = s.parked_[d]; p.fn) {
-            s.parked_[d] = {};
-            p.fn(p.owner, {});
+        if (auto fn = s.parked_[d]) {
+            s.parked_[d] = nullptr;
+            fn(s.owner_, {});
             if (current_ != &s) return;
         }
         // Asio-style waits: all of this direction's, in order; those a close overtakes are
         // completed with operation_aborted (the socket no longer lists them).
-        PolledSocket::HandlerWait* chain = std::exchange(s.handler_waits_[d], nullptr);
+        PolledSocket::HandlerWait* chain = s.take_handler_waits(d);
         while (chain) {
             auto* next = chain->next;
             chain->complete(chain, current_ == &s ? boost::system::error_code{}
