@@ -35,38 +35,48 @@ void ChatListener::stop() {
 // One wake-up accepts every connection waiting (up to a bound), with accept4 straight into
 // non-blocking descriptors: no Asio socket, hence no reactor state, per connection.
 void ChatListener::do_accept() {
-    acceptor_.async_wait(asio::ip::tcp::acceptor::wait_read, [self = shared_from_this()](
-                                                                 boost::system::error_code ec) {
-        if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) return;
-        if (!ec) ec = self->accept_ready();
-        if (!ec) {
-            self->accept_failing_ = false;
-            return self->do_accept();
-        }
-        // Out of descriptors and the like: back off instead of spinning.
-        if (!self->accept_failing_)
-            spdlog::warn("chat accept failed: {} (retrying every 100 ms)", ec.message());
-        self->accept_failing_ = true;
-        self->retry_timer_.expires_after(std::chrono::milliseconds(100));
-        self->retry_timer_.async_wait([self](const boost::system::error_code& e) {
-            if (!e) self->do_accept();
-        });
-    });
+    acceptor_.async_wait(asio::ip::tcp::acceptor::wait_read,
+                         [self = shared_from_this()](const boost::system::error_code& ec) {
+                             if (ec == asio::error::operation_aborted || !self->acceptor_.is_open())
+                                 return;
+                             if (ec) return self->accept_failed(ec);
+                             self->accept_round();
+                         });
 }
 
-boost::system::error_code ChatListener::accept_ready() {
+void ChatListener::accept_round() {
     for (int i = 0; i < kAcceptsPerWake; ++i) {
         int fd =
             ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK) return {};
-            // Gone before it was accepted, or a signal: try the next one.
-            if (errno == ECONNABORTED || errno == EINTR || errno == EPROTO) continue;
-            return {errno, asio::error::get_system_category()};
+        if (fd >= 0) {
+            start_session(fd);
+            continue;
         }
-        start_session(fd);
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            accept_failing_ = false;
+            return do_accept();  // drained: the next connection raises a new edge
+        }
+        // Gone before it was accepted, or a signal: try the next one.
+        if (errno == ECONNABORTED || errno == EINTR || errno == EPROTO) continue;
+        return accept_failed({errno, asio::error::get_system_category()});
     }
-    return {};
+    accept_failing_ = false;
+    // More may be waiting and Asio's wait reports only new ones (its registration is
+    // edge-triggered): accept on after whatever else the context has queued.
+    asio::post(retry_timer_.get_executor(), [self = shared_from_this()] {
+        if (self->acceptor_.is_open()) self->accept_round();
+    });
+}
+
+void ChatListener::accept_failed(const boost::system::error_code& ec) {
+    // Out of descriptors and the like: back off instead of spinning.
+    if (!accept_failing_)
+        spdlog::warn("chat accept failed: {} (retrying every 100 ms)", ec.message());
+    accept_failing_ = true;
+    retry_timer_.expires_after(std::chrono::milliseconds(100));
+    retry_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
+        if (!e) self->accept_round();
+    });
 }
 
 void ChatListener::start_session(int fd) {
