@@ -2,9 +2,11 @@
 // an edge that came before the wait is not lost, a wait parked on a closed or destroyed socket
 // is never called, and the Asio-style side (Beast's reads, composed writes) works.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read.hpp>
@@ -12,6 +14,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "messaging/polled_socket.hpp"
 #include "messaging/readiness_poller.hpp"
@@ -217,6 +220,29 @@ TEST(ReadinessPoller, HangUpStaysReady) {
     boost::system::error_code ec;
     p.ours->read_some(asio::buffer(buf), ec);
     EXPECT_EQ(ec, asio::error::eof);
+}
+
+// More connections ready at once than one wake-up serves (8 batches of 256): the rest are
+// served after a post, none is lost.
+TEST(ReadinessPoller, MoreReadyThanOneWakeUpServesAreAllServed) {
+    constexpr int kPairs = 2200;
+    rlimit lim{};
+    ::getrlimit(RLIMIT_NOFILE, &lim);
+    if (lim.rlim_cur < 2 * kPairs + 64) {
+        lim.rlim_cur = std::min<rlim_t>(lim.rlim_max, 2 * kPairs + 64);
+        ::setrlimit(RLIMIT_NOFILE, &lim);
+    }
+    if (lim.rlim_cur < 2 * kPairs + 64) GTEST_SKIP() << "needs " << 2 * kPairs + 64 << " fds";
+    asio::io_context io;
+    std::vector<std::unique_ptr<Pair>> pairs;
+    int calls = 0;
+    for (int i = 0; i < kPairs; ++i) {
+        pairs.push_back(std::make_unique<Pair>(io));
+        pairs.back()->ours->park(PolledSocket::Read, &count_call, &calls);
+    }
+    for (auto& p : pairs) p->peer_send("x");
+    run_until(io, [&] { return calls == kPairs; });
+    EXPECT_EQ(calls, kPairs);
 }
 
 TEST(PolledSocket, AsioComposedReadAndWrite) {
