@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
@@ -20,28 +19,11 @@ namespace {
 
 thread_local std::vector<std::uint8_t> t_read_buffer(64 * 1024);
 
-// An idle connection parks one readable-wait for as long as it lives. Asio's default handler
-// memory is recycled per thread, so that small wait would sit in whatever larger block the
-// handshake's composed read left behind (~460 bytes a connection, measured with heaptrack); an
-// allocator of its own gives it a block of its own size.
-template <class T>
-struct ExactSizeAllocator {
-    using value_type = T;
-    ExactSizeAllocator() = default;
-    template <class U>
-    ExactSizeAllocator(const ExactSizeAllocator<U>&) noexcept {}
-    T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T))); }
-    void deallocate(T* p, std::size_t) noexcept { ::operator delete(p); }
-    template <class U>
-    bool operator==(const ExactSizeAllocator<U>&) const noexcept {
-        return true;
-    }
-};
 }  // namespace
 
-ChatSession::ChatSession(ChatSocket&& socket, EdgeContext& ctx, std::size_t loop_index,
+ChatSession::ChatSession(asio::io_context& loop, int fd, EdgeContext& ctx, std::size_t loop_index,
                          SSL_CTX* tls)
-    : socket_(std::move(socket)),
+    : socket_(loop, fd),
       tls_(tls ? std::make_unique<TlsStream>(socket_, tls) : nullptr),
       ctx_(ctx),
       parser_(ctx.settings.max_frame_bytes),
@@ -56,10 +38,15 @@ ChatSession::~ChatSession() = default;
 
 void ChatSession::start() {
     boost::system::error_code ec;
-    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    socket_.set_no_delay(ec);
     last_activity_ms_ = model::now_millis();
     deadline_ms_ = last_activity_ms_ + ctx_.settings.handshake_timeout_ms;
     ctx_.hub->attach(shared_from_this());
+    socket_.start_polling(ec);
+    if (ec) {
+        spdlog::warn("chat connection from {} not polled: {}", remote_ip(), ec.message());
+        return abort();
+    }
     if (!tls_) return admit();
     // The TLS handshake runs under the same deadline as the upgrade (tick() aborts it).
     tls_->async_handshake(
@@ -85,24 +72,25 @@ std::string ChatSession::remote_ip() const {
 void ChatSession::shutdown_send() {
     if (tls_) tls_->shutdown_now();
     boost::system::error_code ignored;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    socket_.shutdown_send(ignored);
 }
 
 // Closing with unread request bytes (a body, an early frame) would send an RST that can destroy
 // the answer before the client reads it; so read to EOF (the tick's deadline bounds the wait).
 // Read into the loop's shared buffer once readable: a refused connection holds no buffer.
 void ChatSession::drain_after_reject() {
-    socket_.async_wait(asio::ip::tcp::socket::wait_read, [self = shared_from_this()](
-                                                             const boost::system::error_code& ec) {
-        if (ec || self->state_ == State::Closed) return self->finish();
-        boost::system::error_code rec;
-        self->socket_.non_blocking(true, rec);
-        for (int rounds = 0; rounds < 4 && !rec; ++rounds)
-            self->socket_.read_some(asio::buffer(t_read_buffer), rec);
-        if (rec && rec != asio::error::would_block && rec != asio::error::try_again)
-            return self->finish();  // EOF or reset
-        self->drain_after_reject();
-    });
+    socket_.park(PolledSocket::Read, &ChatSession::on_drain_ready, this);
+}
+
+void ChatSession::on_drain_ready(void* p, const boost::system::error_code&) {
+    auto self = static_cast<ChatSession*>(p)->shared_from_this();  // alive until this returns
+    if (self->state_ == State::Closed) return;
+    boost::system::error_code rec;
+    for (int rounds = 0; rounds < 4 && !rec; ++rounds)
+        self->socket_.read_some(asio::buffer(t_read_buffer), rec);
+    if (rec && rec != asio::error::would_block && rec != asio::error::try_again)
+        return self->finish();  // EOF or reset
+    self->drain_after_reject();
 }
 
 void ChatSession::leave_pending() {
@@ -115,13 +103,13 @@ void ChatSession::leave_pending() {
 
 void ChatSession::wait_readable() {
     // OpenSSL may need to write before it can read on (a TLS 1.3 key update): wait for that.
-    socket_.async_wait(
-        tls_ && tls_->wants_write() ? asio::ip::tcp::socket::wait_write
-                                    : asio::ip::tcp::socket::wait_read,
-        asio::bind_allocator(ExactSizeAllocator<void>(),
-                             [self = shared_from_this()](const boost::system::error_code& ec) {
-                                 self->on_readable(ec);
-                             }));
+    socket_.park(tls_ && tls_->wants_write() ? PolledSocket::Write : PolledSocket::Read,
+                 &ChatSession::on_readable_ready, this);
+}
+
+void ChatSession::on_readable_ready(void* p, const boost::system::error_code& ec) {
+    auto self = static_cast<ChatSession*>(p)->shared_from_this();  // alive until this returns
+    self->on_readable(ec);
 }
 
 void ChatSession::on_readable(const boost::system::error_code& ec) {
@@ -149,7 +137,12 @@ void ChatSession::on_readable(const boost::system::error_code& ec) {
         // and an idle connection would keep it (SSL_MODE_RELEASE_BUFFERS frees it only once
         // a record was consumed).
         boost::system::error_code aec;
-        if (!tls_->has_buffered() && socket_.available(aec) == 0) break;
+        if (!tls_->has_buffered() && socket_.available(aec) == 0) {
+            // The kernel's queue is empty, so the socket's edge is spent: the next byte raises
+            // a new one (and a hang-up stays ready regardless).
+            socket_.clear_ready(PolledSocket::Read);
+            break;
+        }
     }
     wait_readable();
 }
@@ -230,6 +223,8 @@ void ChatSession::flush() {
         case OutboundQueue::WriteResult::Drained:
             return after_drained();
         case OutboundQueue::WriteResult::WouldBlock:
+            // Full (EAGAIN or a short send): the kernel signals room with a new edge.
+            socket_.clear_ready(PolledSocket::Write);
             return wait_writable();
         case OutboundQueue::WriteResult::Failed:
             return abort();
@@ -238,13 +233,15 @@ void ChatSession::flush() {
 
 void ChatSession::wait_writable() {
     writing_ = true;
-    socket_.async_wait(asio::ip::tcp::socket::wait_write,
-                       [self = shared_from_this()](const boost::system::error_code& ec) {
-                           self->writing_ = false;
-                           if (self->state_ == State::Closed) return;
-                           if (ec) return self->abort();
-                           self->flush();
-                       });
+    socket_.park(PolledSocket::Write, &ChatSession::on_writable_ready, this);
+}
+
+void ChatSession::on_writable_ready(void* p, const boost::system::error_code& ec) {
+    auto self = static_cast<ChatSession*>(p)->shared_from_this();  // alive until this returns
+    self->writing_ = false;
+    if (self->state_ == State::Closed) return;
+    if (ec) return self->abort();
+    self->flush();
 }
 
 // TLS keeps Asio's composed write through OpenSSL: one write at a time, frames queued meanwhile
@@ -289,8 +286,7 @@ void ChatSession::close_after_flush(std::uint16_t code, std::string_view reason)
 
 void ChatSession::abort() {
     if (state_ == State::Closed) return;
-    boost::system::error_code ignored;
-    socket_.close(ignored);
+    socket_.close();
     finish();
 }
 
@@ -299,8 +295,7 @@ void ChatSession::finish() {
     state_ = State::Closed;
     leave_pending();
     ctx_.metrics.connections_open.fetch_sub(1, std::memory_order_relaxed);
-    boost::system::error_code ignored;
-    if (socket_.is_open()) socket_.close(ignored);
+    socket_.close();  // forgets the parked waits: nothing calls back into this session
     if (joined_) {
         ctx_.hub->leave(this);
         joined_ = false;

@@ -2,7 +2,7 @@
 // One WebSocket connection on the chat door, top to bottom: HTTP upgrade with the chat token as
 // subprotocol, then client frames in (parsed without a per-connection read buffer), actions
 // checked and published, shared server frames out through a corked, bounded send queue.
-#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -12,6 +12,7 @@
 #include "messaging/edge_context.hpp"
 #include "messaging/history_join.hpp"
 #include "messaging/outbound_queue.hpp"
+#include "messaging/polled_socket.hpp"
 #include "messaging/rate_limiter.hpp"
 #include "messaging/room_hub.hpp"
 #include "messaging/session_identity.hpp"
@@ -28,7 +29,9 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   public:
     // `tls`: the door's TLS context when it serves wss:// (nullptr: plain ws://). The session
     // takes its own reference to it, so a certificate reload leaves it untouched.
-    ChatSession(ChatSocket&& socket, EdgeContext& ctx, std::size_t loop_index,
+    // `fd`: the accepted, non-blocking connection, served on `loop` (whose index is
+    // `loop_index`) by that loop's ReadinessPoller; the session owns and closes it.
+    ChatSession(boost::asio::io_context& loop, int fd, EdgeContext& ctx, std::size_t loop_index,
                 SSL_CTX* tls = nullptr);
     ~ChatSession();
 
@@ -75,6 +78,12 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     void accept_handshake(std::string_view accept_key, std::string_view protocol,
                           std::string_view leftover);
 
+    // Parked on the socket without allocating: the socket's owner (the hub's shard) keeps the
+    // session alive, and close() forgets a parked wait, so it holds a plain pointer.
+    static void on_readable_ready(void* self, const boost::system::error_code& ec);
+    static void on_writable_ready(void* self, const boost::system::error_code& ec);
+    static void on_drain_ready(void* self, const boost::system::error_code& ec);
+
     void wait_readable();
     void shutdown_send();
     void on_readable(const boost::system::error_code& ec);
@@ -95,7 +104,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     void after_drained();
     void finish();
 
-    ChatSocket socket_;
+    PolledSocket socket_;
     // Set for a wss:// connection. Every read and write checks it once per system call (not
     // per byte), so the plain path costs one predictable branch.
     std::unique_ptr<TlsStream> tls_;

@@ -212,8 +212,6 @@ void ChatSession::accept_handshake(std::string_view accept_key, std::string_view
     }
     std::string early(leftover);
     handshake_.reset();  // the per-connection handshake buffers are not kept
-    boost::system::error_code ec;
-    socket_.non_blocking(true, ec);
     // A DeleteRoom between the catalog look-up above and join() saw no member here to close.
     if (!ctx_.rooms.find(room_id_)) close_after_flush(1000, "Room deleted");
     if (!early.empty()) consume(reinterpret_cast<const std::uint8_t*>(early.data()), early.size());

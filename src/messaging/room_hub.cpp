@@ -10,6 +10,7 @@
 
 #include "bus/bus_envelope.hpp"
 #include "messaging/chat_session.hpp"
+#include "messaging/readiness_poller.hpp"
 #include "model/clock_format.hpp"
 #include "model/identifiers.hpp"
 
@@ -39,6 +40,9 @@ RoomHub::RoomHub(std::vector<asio::io_context*> loops, EdgeContext& ctx) : ctx_(
         auto s = std::make_unique<Shard>();
         s->loop = l;
         s->tick_timer = std::make_unique<asio::steady_timer>(*l);
+        // The loop's chat-connection poller, made here (before the loops run) rather than by
+        // the first connection's socket on the accepting thread.
+        asio::use_service<ReadinessPoller>(*l);
         shards_.push_back(std::move(s));
     }
 }

@@ -20,10 +20,8 @@ std::span<std::uint8_t> tls_scratch() {
     return {t_tls_scratch.data(), t_tls_scratch.size()};
 }
 
-TlsStream::TlsStream(ChatSocket& socket, SSL_CTX* ctx) : socket_(socket), ssl_(SSL_new(ctx)) {
+TlsStream::TlsStream(PolledSocket& socket, SSL_CTX* ctx) : socket_(socket), ssl_(SSL_new(ctx)) {
     if (!ssl_) throw std::runtime_error("SSL_new failed");
-    boost::system::error_code ec;
-    socket_.native_non_blocking(true, ec);
     SSL_set_fd(ssl_.get(), socket_.native_handle());
     SSL_set_accept_state(ssl_.get());
 }
@@ -31,11 +29,15 @@ TlsStream::TlsStream(ChatSocket& socket, SSL_CTX* ctx) : socket_(socket), ssl_(S
 void TlsStream::translate(int ret, boost::system::error_code& ec) {
     int err = SSL_get_error(ssl_.get(), ret);
     switch (err) {
+        // OpenSSL's own read or write said EAGAIN: the socket's edge is spent (with
+        // SSL_MODE_AUTO_RETRY, OpenSSL's default, a WANT_READ means just that).
         case SSL_ERROR_WANT_READ:
+            socket_.clear_ready(PolledSocket::Read);
             wants_write_ = false;
             ec = asio::error::would_block;
             return;
         case SSL_ERROR_WANT_WRITE:
+            socket_.clear_ready(PolledSocket::Write);
             wants_write_ = true;
             ec = asio::error::would_block;
             return;

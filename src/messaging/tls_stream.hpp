@@ -9,27 +9,22 @@
 
 #include <boost/asio/compose.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <cstring>
 #include <memory>
 #include <span>
 #include <string_view>
 
-namespace parley::messaging {
+#include "messaging/polled_socket.hpp"
 
-// A chat connection's socket, bound to its loop's io_context rather than to a type-erased
-// executor: every operation then carries an 8-byte executor instead of a 48-byte one with its
-// outstanding-work tracking, which an idle connection's parked wait keeps for its whole life.
-using ChatSocket =
-    boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+namespace parley::messaging {
 
 class TlsStream {
   public:
-    using executor_type = ChatSocket::executor_type;
+    using executor_type = PolledSocket::executor_type;
 
     // `socket` must outlive the stream. Throws std::runtime_error when OpenSSL cannot make one.
-    TlsStream(ChatSocket& socket, SSL_CTX* ctx);
+    TlsStream(PolledSocket& socket, SSL_CTX* ctx);
     TlsStream(const TlsStream&) = delete;
     TlsStream& operator=(const TlsStream&) = delete;
 
@@ -93,9 +88,8 @@ class TlsStream {
                 boost::system::error_code ec;
                 std::size_t n = step(ec);
                 if (ec == boost::asio::error::would_block) {
-                    return socket_.async_wait(wants_write_
-                                                  ? boost::asio::ip::tcp::socket::wait_write
-                                                  : boost::asio::ip::tcp::socket::wait_read,
+                    return socket_.async_wait(wants_write_ ? boost::asio::socket_base::wait_write
+                                                           : boost::asio::socket_base::wait_read,
                                               std::move(self));
                 }
                 if (first) {
@@ -113,7 +107,7 @@ class TlsStream {
     struct SslFree {
         void operator()(SSL* s) const { SSL_free(s); }
     };
-    ChatSocket& socket_;
+    PolledSocket& socket_;
     std::unique_ptr<SSL, SslFree> ssl_;
     bool wants_write_ = false;
 };
