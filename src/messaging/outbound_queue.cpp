@@ -18,12 +18,13 @@ thread_local char t_cork[kCorkBytes];
 
 OutboundQueue::WriteResult OutboundQueue::write_to(int fd) {
     while (!empty()) {
-        const char* data = frames_[head_]->data() + offset_;
-        std::size_t asked = frames_[head_]->size() - offset_;
-        if (head_ + 1 < frames_.size() && asked < kCorkBytes) {
+        auto& frames = q_->frames;
+        const char* data = frames[q_->head]->data() + q_->offset;
+        std::size_t asked = frames[q_->head]->size() - q_->offset;
+        if (q_->head + 1 < frames.size() && asked < kCorkBytes) {
             std::memcpy(t_cork, data, asked);
-            for (std::size_t i = head_ + 1; i < frames_.size(); ++i) {
-                const std::string& f = *frames_[i];
+            for (std::size_t i = q_->head + 1; i < frames.size(); ++i) {
+                const std::string& f = *frames[i];
                 if (asked + f.size() > kCorkBytes) break;
                 std::memcpy(t_cork + asked, f.data(), f.size());
                 asked += f.size();
@@ -51,48 +52,50 @@ OutboundQueue::WriteResult OutboundQueue::write_to(int fd) {
 
 void OutboundQueue::gather(std::vector<boost::asio::const_buffer>& out) const {
     out.clear();
-    out.reserve(frames_.size() - head_);
-    for (std::size_t i = head_; i < frames_.size(); ++i) {
-        const std::string& f = *frames_[i];
-        const std::size_t skip = i == head_ ? offset_ : 0;
+    if (empty()) return;
+    out.reserve(q_->frames.size() - q_->head);
+    for (std::size_t i = q_->head; i < q_->frames.size(); ++i) {
+        const std::string& f = *q_->frames[i];
+        const std::size_t skip = i == q_->head ? q_->offset : 0;
         out.emplace_back(f.data() + skip, f.size() - skip);
     }
 }
 
 void OutboundQueue::consume(std::size_t n) {
-    bytes_ -= n;
+    if (n == 0) return;
+    q_->bytes -= n;
     while (n > 0) {
-        const std::size_t left = frames_[head_]->size() - offset_;
+        const std::size_t left = q_->frames[q_->head]->size() - q_->offset;
         if (n < left) {
-            offset_ += n;
+            q_->offset += n;
             return;
         }
         n -= left;
-        frames_[head_].reset();  // written: the last receiver to write a frame frees it
-        ++head_;
-        offset_ = 0;
+        q_->frames[q_->head].reset();  // written: the last receiver to write a frame frees it
+        ++q_->head;
+        q_->offset = 0;
     }
     if (empty()) {
-        frames_.clear();  // keeps the capacity for the next flush
-        head_ = 0;
+        q_->frames.clear();  // keeps the capacity for the next flush
+        q_->head = 0;
     }
 }
 
 // Drops the written slots at the front, so a reader that stays a little behind does not grow
 // the vector by one dead slot per frame.
 void OutboundQueue::compact() {
-    if (head_ == 0) return;
-    frames_.erase(frames_.begin(), frames_.begin() + static_cast<std::ptrdiff_t>(head_));
-    head_ = 0;
+    if (!q_ || q_->head == 0) return;
+    q_->frames.erase(q_->frames.begin(),
+                     q_->frames.begin() + static_cast<std::ptrdiff_t>(q_->head));
+    q_->head = 0;
 }
 
 void OutboundQueue::clear() {
-    frames_.clear();
-    head_ = offset_ = bytes_ = 0;
+    q_.reset();
 }
 
 void OutboundQueue::release_memory() {
-    if (empty() && frames_.capacity() != 0) std::vector<SharedFrame>().swap(frames_);
+    if (empty()) q_.reset();
 }
 
 }  // namespace parley::messaging

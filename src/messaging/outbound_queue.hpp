@@ -7,6 +7,7 @@
 // queue. Frames are shared (one encoding per broadcast) and released as soon as they are written.
 #include <boost/asio/buffer.hpp>
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "messaging/chat_frames.hpp"
@@ -18,12 +19,13 @@ class OutboundQueue {
     enum class WriteResult { Drained, WouldBlock, Failed };
 
     void push(SharedFrame frame) {
-        bytes_ += frame->size();
-        frames_.push_back(std::move(frame));
+        if (!q_) q_ = std::make_unique<Pending>();
+        q_->bytes += frame->size();
+        q_->frames.push_back(std::move(frame));
     }
-    bool empty() const { return head_ == frames_.size(); }
+    bool empty() const { return !q_ || q_->head == q_->frames.size(); }
     // Bytes queued and not yet written (a partly written frame counts its remainder).
-    std::size_t bytes() const { return bytes_; }
+    std::size_t bytes() const { return q_ ? q_->bytes : 0; }
 
     // Plain sockets: writes what the socket takes now, without blocking and without SIGPIPE.
     WriteResult write_to(int fd);
@@ -41,10 +43,15 @@ class OutboundQueue {
   private:
     void compact();
 
-    std::vector<SharedFrame> frames_;
-    std::size_t head_ = 0;    // first frame not fully written
-    std::size_t offset_ = 0;  // bytes of frames_[head_] already written
-    std::size_t bytes_ = 0;
+    // Held only while a connection has been busy since the last tick: an idle connection's
+    // queue is one null pointer (8 bytes in the session instead of 48).
+    struct Pending {
+        std::vector<SharedFrame> frames;
+        std::size_t head = 0;    // first frame not fully written
+        std::size_t offset = 0;  // bytes of frames[head] already written
+        std::size_t bytes = 0;
+    };
+    std::unique_ptr<Pending> q_;
 };
 
 }  // namespace parley::messaging
