@@ -19,9 +19,10 @@ TEST(ChatSessionSize, StaysSmall) {
         "OutboundQueue %zu, UserProfile %zu\n",
         sizeof(ChatSession), sizeof(PolledSocket), sizeof(WsFrameParser), sizeof(SessionIdentity),
         sizeof(OutboundQueue), sizeof(UserProfile));
-    // Was 544 bytes before the idle-memory work (commit be5a5b3's parent). 352 with PolledSocket,
-    // 8 bytes more than Asio's socket but without its 168-byte descriptor state and parked wait.
-    EXPECT_LE(sizeof(ChatSession), 352u);
+    // Was 544 bytes before the idle-memory work (commit be5a5b3's parent). PolledSocket is 8 bytes
+    // more than Asio's socket but without its 168-byte descriptor state and parked wait; the
+    // OutboundQueue is one pointer until a connection queues a frame.
+    EXPECT_LE(sizeof(ChatSession), 312u);
     EXPECT_LE(sizeof(SessionIdentity), 24u);
     EXPECT_LE(sizeof(UserProfile), 16u);  // + the id's bytes, in the same allocation
 }
