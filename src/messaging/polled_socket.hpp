@@ -26,6 +26,13 @@
 namespace parley::messaging {
 
 class ReadinessPoller;
+class PolledSocket;
+
+// Repeats `step(ec)` until it does not say would_block, waiting on `socket` for `wait_for()`
+// in between; never completes inside the initiating call. The composed reads and writes of
+// the plain socket and of the TLS stream over it.
+template <class Step, class WaitFor, class Token>
+auto async_until_ready(PolledSocket& socket, Step step, WaitFor wait_for, Token&& token);
 
 class PolledSocket {
   public:
@@ -77,19 +84,19 @@ class PolledSocket {
 
     template <class MutableBufferSequence, class Token>
     auto async_read_some(const MutableBufferSequence& buffers, Token&& token) {
-        return async_io(
-            Read,
+        return async_until_ready(
+            *this,
             [this, buffers](boost::system::error_code& ec) {
                 return read_some(first_buffer(buffers), ec);
             },
-            std::forward<Token>(token));
+            [] { return boost::asio::socket_base::wait_read; }, std::forward<Token>(token));
     }
     template <class ConstBufferSequence, class Token>
     auto async_write_some(const ConstBufferSequence& buffers, Token&& token) {
-        return async_io(
-            Write,
+        return async_until_ready(
+            *this,
             [this, buffers](boost::system::error_code& ec) { return write_some(buffers, ec); },
-            std::forward<Token>(token));
+            [] { return boost::asio::socket_base::wait_write; }, std::forward<Token>(token));
     }
 
   private:
@@ -138,36 +145,6 @@ class PolledSocket {
     // Poller side.
     void note_events(std::uint32_t events);
 
-    // Repeats `step` until it does not say would_block, waiting on `d` in between; never
-    // completes inside the initiating call.
-    template <class Step, class Token>
-    auto async_io(Direction d, Step step, Token&& token) {
-        return boost::asio::async_compose<Token, void(boost::system::error_code, std::size_t)>(
-            [this, d, step, started = false, finished = false, result = std::size_t{0},
-             error = boost::system::error_code{}](auto& self,
-                                                  boost::system::error_code wait_ec = {}) mutable {
-                if (finished) return self.complete(error, result);
-                if (started && wait_ec) return self.complete(wait_ec, 0);
-                const bool first = !started;
-                started = true;
-                boost::system::error_code ec;
-                std::size_t n = step(ec);
-                if (ec == boost::asio::error::would_block) {
-                    return async_wait(d == Read ? boost::asio::socket_base::wait_read
-                                                : boost::asio::socket_base::wait_write,
-                                      std::move(self));
-                }
-                if (first) {
-                    finished = true;
-                    error = ec;
-                    result = n;
-                    return boost::asio::post(get_executor(), std::move(self));
-                }
-                self.complete(ec, n);
-            },
-            token, *this);
-    }
-
     ReadinessPoller* poller_;
     int fd_;
     std::uint8_t ready_ = bit(Write);  // a fresh connection can take bytes
@@ -207,6 +184,31 @@ void PolledSocket::async_wait(boost::asio::socket_base::wait_type w, Handler&& h
     auto* op = new HandlerWaitOf<H>(std::forward<Handler>(handler), get_executor());
     if (!is_open()) return op->complete(op, boost::asio::error::bad_descriptor);
     push_handler_wait(w == boost::asio::socket_base::wait_write ? Write : Read, op);
+}
+
+template <class Step, class WaitFor, class Token>
+auto async_until_ready(PolledSocket& socket, Step step, WaitFor wait_for, Token&& token) {
+    return boost::asio::async_compose<Token, void(boost::system::error_code, std::size_t)>(
+        [&socket, step, wait_for, started = false, finished = false, result = std::size_t{0},
+         error = boost::system::error_code{}](auto& self,
+                                              boost::system::error_code wait_ec = {}) mutable {
+            if (finished) return self.complete(error, result);
+            if (started && wait_ec) return self.complete(wait_ec, 0);
+            const bool first = !started;
+            started = true;
+            boost::system::error_code ec;
+            std::size_t n = step(ec);
+            if (ec == boost::asio::error::would_block)
+                return socket.async_wait(wait_for(), std::move(self));
+            if (first) {
+                finished = true;
+                error = ec;
+                result = n;
+                return boost::asio::post(socket.get_executor(), std::move(self));
+            }
+            self.complete(ec, n);
+        },
+        token, socket);
 }
 
 }  // namespace parley::messaging

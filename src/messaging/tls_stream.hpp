@@ -47,62 +47,40 @@ class TlsStream {
 
     template <class MutableBufferSequence, class Token>
     auto async_read_some(const MutableBufferSequence& buffers, Token&& token) {
-        return async_io(
+        return async_until_ready(
+            socket_,
             [this, buffers](boost::system::error_code& ec) {
                 return read_some(*boost::asio::buffer_sequence_begin(buffers), ec);
             },
-            std::forward<Token>(token));
+            [this] { return wanted_wait(); }, std::forward<Token>(token));
     }
     template <class ConstBufferSequence, class Token>
     auto async_write_some(const ConstBufferSequence& buffers, Token&& token) {
-        return async_io(
+        return async_until_ready(
+            socket_,
             [this, buffers](boost::system::error_code& ec) { return write_some(buffers, ec); },
-            std::forward<Token>(token));
+            [this] { return wanted_wait(); }, std::forward<Token>(token));
     }
     template <class Token>
     auto async_handshake(Token&& token) {
-        return async_io(
+        return async_until_ready(
+            socket_,
             [this](boost::system::error_code& ec) -> std::size_t {
                 handshake_step(ec);
                 return 0;
             },
-            std::forward<Token>(token));
+            [this] { return wanted_wait(); }, std::forward<Token>(token));
     }
 
   private:
+    // What OpenSSL waits for: a TLS read can need the socket writable (a key update), and back.
+    boost::asio::socket_base::wait_type wanted_wait() const {
+        return wants_write_ ? boost::asio::socket_base::wait_write
+                            : boost::asio::socket_base::wait_read;
+    }
     std::size_t write_bytes(const void* data, std::size_t n, boost::system::error_code& ec);
     // Maps SSL_get_error after a failed call; sets would_block for WANT_READ/WANT_WRITE.
     void translate(int ret, boost::system::error_code& ec);
-
-    // Repeats `step` until it does not say would_block, waiting on the socket in between.
-    template <class Step, class Token>
-    auto async_io(Step step, Token&& token) {
-        return boost::asio::async_compose<Token, void(boost::system::error_code, std::size_t)>(
-            [this, step, started = false, finished = false, result = std::size_t{0},
-             error = boost::system::error_code{}](auto& self,
-                                                  boost::system::error_code wait_ec = {}) mutable {
-                if (finished) return self.complete(error, result);
-                if (started && wait_ec) return self.complete(wait_ec, 0);
-                const bool first = !started;
-                started = true;
-                boost::system::error_code ec;
-                std::size_t n = step(ec);
-                if (ec == boost::asio::error::would_block) {
-                    return socket_.async_wait(wants_write_ ? boost::asio::socket_base::wait_write
-                                                           : boost::asio::socket_base::wait_read,
-                                              std::move(self));
-                }
-                if (first) {
-                    // Never complete inside the initiating call.
-                    finished = true;
-                    error = ec;
-                    result = n;
-                    return boost::asio::post(socket_.get_executor(), std::move(self));
-                }
-                self.complete(ec, n);
-            },
-            token, socket_);
-    }
 
     struct SslFree {
         void operator()(SSL* s) const { SSL_free(s); }
