@@ -68,14 +68,20 @@ std::size_t PolledSocket::read_some(asio::mutable_buffer buffer, boost::system::
             return 0;
         }
         if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            clear_ready(Read);
-            ec = asio::error::would_block;
-        } else {
-            ec = polled_errno_code();
-        }
-        return 0;
+        return failed(Read, ec);
     }
+}
+
+// After a failed read or write, from errno: would_block (the direction is no longer ready: the
+// kernel raises a new edge when it is) or the error itself.
+std::size_t PolledSocket::failed(Direction d, boost::system::error_code& ec) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        clear_ready(d);
+        ec = asio::error::would_block;
+    } else {
+        ec = polled_errno_code();
+    }
+    return 0;
 }
 
 std::size_t PolledSocket::send_iov(const ::iovec* iov, int count, boost::system::error_code& ec) {
@@ -94,13 +100,7 @@ std::size_t PolledSocket::send_iov(const ::iovec* iov, int count, boost::system:
             return static_cast<std::size_t>(n);
         }
         if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            clear_ready(Write);
-            ec = asio::error::would_block;
-        } else {
-            ec = polled_errno_code();
-        }
-        return 0;
+        return failed(Write, ec);
     }
 }
 

@@ -139,6 +139,7 @@ class PolledSocket {
         return {};
     }
     std::size_t send_iov(const ::iovec* iov, int count, boost::system::error_code& ec);
+    std::size_t failed(Direction d, boost::system::error_code& ec);
 
     void push_handler_wait(Direction d, HandlerWait* w);
     void defer_if_ready(Direction d);
