@@ -32,6 +32,14 @@ ChatSession::ChatSession(asio::io_context& loop, int fd, EdgeContext& ctx, std::
     ctx_.metrics.connections_pending.fetch_add(1, std::memory_order_relaxed);
 }
 
+void intrusive_ptr_add_ref(ChatSession* s) noexcept {
+    s->refs_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void intrusive_ptr_release(ChatSession* s) noexcept {
+    if (s->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete s;
+}
+
 // Must not touch ctx_: at shutdown, sessions still held by abandoned handlers die with the loops'
 // io_contexts, after the EdgeContext is gone. The open-connections gauge drops in finish().
 ChatSession::~ChatSession() = default;
@@ -41,7 +49,7 @@ void ChatSession::start() {
     socket_.set_no_delay(ec);
     last_activity_ms_ = model::now_millis();
     deadline_ms_ = last_activity_ms_ + ctx_.settings.handshake_timeout_ms;
-    ctx_.hub->attach(shared_from_this());
+    ctx_.hub->attach(ref());
     socket_.start_polling(ec);
     if (ec) {
         spdlog::warn("chat connection from {} not polled: {}", remote_ip(), ec.message());
@@ -49,17 +57,16 @@ void ChatSession::start() {
     }
     if (!tls_) return admit();
     // The TLS handshake runs under the same deadline as the upgrade (tick() aborts it).
-    tls_->async_handshake(
-        [self = shared_from_this()](const boost::system::error_code& hec, std::size_t) {
-            if (self->state_ != State::Handshake) return;
-            if (hec) {
-                self->ctx_.metrics.tls_handshakes_failed.fetch_add(1, std::memory_order_relaxed);
-                spdlog::debug("chat TLS handshake from {} failed: {}", self->remote_ip(),
-                              hec.message());
-                return self->abort();
-            }
-            self->admit();
-        });
+    tls_->async_handshake([self = ref()](const boost::system::error_code& hec, std::size_t) {
+        if (self->state_ != State::Handshake) return;
+        if (hec) {
+            self->ctx_.metrics.tls_handshakes_failed.fetch_add(1, std::memory_order_relaxed);
+            spdlog::debug("chat TLS handshake from {} failed: {}", self->remote_ip(),
+                          hec.message());
+            return self->abort();
+        }
+        self->admit();
+    });
 }
 
 std::string ChatSession::remote_ip() const {
@@ -83,7 +90,7 @@ void ChatSession::drain_after_reject() {
 }
 
 void ChatSession::on_drain_ready(void* p, const boost::system::error_code&) {
-    auto self = static_cast<ChatSession*>(p)->shared_from_this();  // alive until this returns
+    auto self = static_cast<ChatSession*>(p)->ref();  // alive until this returns
     if (self->state_ == State::Closed) return;
     boost::system::error_code rec;
     for (int rounds = 0; rounds < 4 && !rec; ++rounds)
@@ -108,7 +115,7 @@ void ChatSession::wait_readable() {
 }
 
 void ChatSession::on_readable_ready(void* p, const boost::system::error_code& ec) {
-    auto self = static_cast<ChatSession*>(p)->shared_from_this();  // alive until this returns
+    auto self = static_cast<ChatSession*>(p)->ref();  // alive until this returns
     self->on_readable(ec);
 }
 
@@ -237,7 +244,7 @@ void ChatSession::wait_writable() {
 }
 
 void ChatSession::on_writable_ready(void* p, const boost::system::error_code& ec) {
-    auto self = static_cast<ChatSession*>(p)->shared_from_this();  // alive until this returns
+    auto self = static_cast<ChatSession*>(p)->ref();  // alive until this returns
     self->writing_ = false;
     if (self->state_ == State::Closed) return;
     if (ec) return self->abort();
@@ -250,16 +257,15 @@ void ChatSession::flush_tls() {
     std::vector<asio::const_buffer> buffers;
     out_.gather(buffers);
     writing_ = true;
-    asio::async_write(
-        *tls_, buffers,
-        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
-            self->writing_ = false;
-            if (self->state_ == State::Closed) return;
-            if (ec) return self->abort();
-            self->out_.consume(n);
-            if (!self->out_.empty()) return self->flush();
-            self->after_drained();
-        });
+    asio::async_write(*tls_, buffers,
+                      [self = ref()](const boost::system::error_code& ec, std::size_t n) {
+                          self->writing_ = false;
+                          if (self->state_ == State::Closed) return;
+                          if (ec) return self->abort();
+                          self->out_.consume(n);
+                          if (!self->out_.empty()) return self->flush();
+                          self->after_drained();
+                      });
 }
 
 void ChatSession::after_drained() {

@@ -2,6 +2,7 @@
 // One WebSocket connection on the chat door, top to bottom: HTTP upgrade with the chat token as
 // subprotocol, then client frames in (parsed without a per-connection read buffer), actions
 // checked and published, shared server frames out through a corked, bounded send queue.
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "messaging/rate_limiter.hpp"
 #include "messaging/room_hub.hpp"
 #include "messaging/session_identity.hpp"
+#include "messaging/session_ptr.hpp"
 #include "messaging/tls_stream.hpp"
 #include "messaging/ws_frame_parser.hpp"
 #include "model/value.hpp"
@@ -25,7 +27,7 @@ namespace parley::messaging {
 
 struct HandshakeState;
 
-class ChatSession : public std::enable_shared_from_this<ChatSession> {
+class ChatSession {
   public:
     // `tls`: the door's TLS context when it serves wss:// (nullptr: plain ws://). The session
     // takes its own reference to it, so a certificate reload leaves it untouched.
@@ -36,6 +38,8 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     ~ChatSession();
 
     void start();
+    // A counted reference to this session (see session_ptr.hpp).
+    SessionPtr ref() { return SessionPtr(this); }
 
     // All of these run on the session's own loop.
     void send(const SharedFrame& frame);
@@ -126,6 +130,9 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     std::uint32_t hub_slot = 0;     // position in the hub's list of its loop's connections
 
   private:
+    friend void intrusive_ptr_add_ref(ChatSession* s) noexcept;
+    friend void intrusive_ptr_release(ChatSession* s) noexcept;
+    std::atomic<std::uint32_t> refs_{0};
     // Together in one 8-byte word (measured: tests/unit/messaging_chat_session_size_test.cpp).
     State state_ = State::Handshake;
     bool writing_ = false;  // a writable-wait (plain) or a TLS write is under way

@@ -27,8 +27,7 @@ RoomPtr ChatSession::current_room() {
 }
 
 PublishFailed ChatSession::report_failure(std::string id, std::string request_id) {
-    return [self = shared_from_this(), id = std::move(id),
-            request_id = std::move(request_id)](int code) {
+    return [self = ref(), id = std::move(id), request_id = std::move(request_id)](int code) {
         asio::post(self->executor(), [self, id, request_id, code] {
             if (self->state_ != State::Open) return;
             self->send_error(id, request_id, code,
@@ -114,7 +113,7 @@ void ChatSession::on_send_message(const Value& req, const std::string& request_i
     if (room->message_review_handler && !room->message_review_handler->uri.empty() &&
         ctx_.reviewer) {
         if (cluster) return review_after_cluster_rate(room, std::move(msg));
-        ctx_.reviewer->review(room, std::move(msg), remote_ip(), shared_from_this());
+        ctx_.reviewer->review(room, std::move(msg), remote_ip(), ref());
         return;
     }
     if (cluster) {
@@ -130,8 +129,7 @@ void ChatSession::on_send_message(const Value& req, const std::string& request_i
 void ChatSession::review_after_cluster_rate(const RoomPtr& room, ChatMessage msg) {
     auto pending = std::make_shared<ChatMessage>(std::move(msg));
     ctx_.hub->take_room_rate(
-        room, room->maximum_message_rate_per_second,
-        [self = shared_from_this(), room, pending](bus::Verdict v) {
+        room, room->maximum_message_rate_per_second, [self = ref(), room, pending](bus::Verdict v) {
             asio::post(self->executor(), [self, room, pending, v] {
                 if (self->state_ != State::Open) return;
                 if (v != bus::Verdict::Accepted)

@@ -63,7 +63,7 @@ void ChatSession::read_handshake() {
     handshake_ = std::make_unique<HandshakeState>();
     handshake_->parser.header_limit(kMaxUpgradeBytes);
     // Headers only: an upgrade has no body, and a request with one must still get its answer.
-    auto done = [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+    auto done = [self = ref()](const boost::system::error_code& ec, std::size_t) {
         self->on_handshake(ec);
     };
     if (tls_)
@@ -144,7 +144,7 @@ void ChatSession::claim_token_cluster_wide(token::ChatTokenClaims claims, std::s
     auto pending = std::make_shared<token::ChatTokenClaims>(std::move(claims));
     ctx_.hub->bus()->claim_once(
         key_name, std::max<std::int64_t>(ttl, 1),
-        [self = shared_from_this(), pending, room_id = std::move(room_id), key = std::move(key),
+        [self = ref(), pending, room_id = std::move(room_id), key = std::move(key),
          token = std::move(token)](bus::Verdict v) mutable {
             asio::post(self->executor(), [self, pending, room_id = std::move(room_id),
                                           key = std::move(key), token = std::move(token), v] {
@@ -177,7 +177,7 @@ void ChatSession::reject_handshake(unsigned status, std::string_view reason) {
            "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
            "\r\nConnection: close\r\n\r\n" + body;
     state_ = State::Closing;
-    auto written = [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+    auto written = [self = ref()](const boost::system::error_code& ec, std::size_t) {
         if (ec) return self->finish();
         self->shutdown_send();
         // Over TLS the drain discards ciphertext: nothing of it is needed any more.
@@ -200,10 +200,18 @@ void ChatSession::accept_handshake(std::string_view accept_key, std::string_view
     state_ = State::Open;
     leave_pending();
     ctx_.metrics.connections_accepted.fetch_add(1, std::memory_order_relaxed);
-    ctx_.hub->join(shared_from_this());
+    ctx_.hub->join(ref());
     joined_ = true;
-    // The 101 goes out first through the normal send queue, so frames can follow at once.
-    queue(std::make_shared<const std::string>(std::move(resp)));
+    // The 101 goes out first. A plain socket writes it at once (a fresh socket has room), so a
+    // connection that then stays idle never allocates send-queue storage; what the socket does
+    // not take (and all of it over TLS) goes through the send queue, which frames follow.
+    std::size_t written = 0;
+    if (!tls_) {
+        boost::system::error_code ignored;  // a failed socket says so again on the next read
+        written = socket_.write_some(asio::buffer(resp), ignored);
+    }
+    if (written < resp.size())
+        queue(std::make_shared<const std::string>(std::string_view(resp).substr(written)));
     // The backfill (?history=N) next, before any live frame: those are posted to this loop and
     // so run after this handler.
     if (history_join_) {

@@ -6,16 +6,15 @@
 
 #include "messaging/chat_frames.hpp"
 #include "messaging/room_catalog.hpp"
+#include "messaging/session_ptr.hpp"
 
 namespace parley::messaging {
-
-class ChatSession;
 
 class MessageReviewer {
   public:
     virtual ~MessageReviewer() = default;
     virtual void review(const RoomPtr& room, ChatMessage message, const std::string& sender_ip,
-                        std::shared_ptr<ChatSession> sender) = 0;
+                        SessionPtr sender) = 0;
 };
 
 }  // namespace parley::messaging

@@ -110,11 +110,11 @@ void RoomHub::join(const SessionPtr& s) {
         auto* loop = shards_[s->loop_index()]->loop;
         shared_history_->backfill(
             s->room_id(), wants_history->wanted,
-            [this, loop, weak = std::weak_ptr<ChatSession>(s)](
-                bool ok, std::vector<bus::HistoryItem> items) {
-                asio::post(*loop, [this, weak, ok, items = std::move(items)]() mutable {
-                    if (auto session = weak.lock())
-                        finish_cluster_backfill(session, ok, std::move(items));
+            // Holds the session until the bus answers (bounded by the bus's timeout); a session
+            // closed meanwhile is skipped by finish_cluster_backfill.
+            [this, loop, session = s](bool ok, std::vector<bus::HistoryItem> items) {
+                asio::post(*loop, [this, session, ok, items = std::move(items)]() mutable {
+                    finish_cluster_backfill(session, ok, std::move(items));
                 });
             });
     }
@@ -171,7 +171,7 @@ void RoomHub::leave(ChatSession* s) {
 
 void RoomHub::mark_dirty(ChatSession* s) {
     auto& shard = *shards_[s->loop_index()];
-    shard.dirty.push_back(s->shared_from_this());
+    shard.dirty.push_back(s->ref());
     if (!shard.flush_posted) {
         shard.flush_posted = true;
         asio::post(*shard.loop, [this, &shard] { flush_dirty(shard); });

@@ -20,11 +20,9 @@
 #include "messaging/live_room_control.hpp"
 #include "messaging/room_history.hpp"
 #include "messaging/room_presence.hpp"
+#include "messaging/session_ptr.hpp"
 
 namespace parley::messaging {
-
-class ChatSession;
-using SessionPtr = std::shared_ptr<ChatSession>;
 
 // Called for every MESSAGE/EVENT published to a room (chat logging); may be empty.
 using PublishObserver =
@@ -117,7 +115,7 @@ class RoomHub : public LiveRoomControl {
   private:
     struct Shard {
         boost::asio::io_context* loop;
-        // Every connection of this loop (owning), each at its ChatSession::hub_slot: 16 bytes a
+        // Every connection of this loop (owning), each at its ChatSession::hub_slot: 8 bytes a
         // connection where a hash set node and bucket took ~40.
         std::vector<SessionPtr> sessions;
         std::unordered_map<std::string, std::vector<SessionPtr>> rooms;

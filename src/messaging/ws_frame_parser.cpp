@@ -169,8 +169,9 @@ WsProtocolError WsFrameParser::start_frame() {
         control_.reset();
         return WsProtocolError::None;
     }
-    // message_.size() never exceeds the cap, so the subtraction cannot wrap.
-    if (length > max_message_bytes_ - message_.size()) return WsProtocolError::MessageTooBig;
+    // The message so far never exceeds the cap, so the subtraction cannot wrap.
+    const std::size_t have = message_ ? message_->size() : 0;
+    if (length > max_message_bytes_ - have) return WsProtocolError::MessageTooBig;
     if (opcode_ != Opcode::Continuation) message_opcode_ = opcode_;
     return WsProtocolError::None;
 }
@@ -179,8 +180,9 @@ std::size_t WsFrameParser::read_payload(const std::uint8_t* in, std::size_t n) {
     const std::uint64_t remaining = frame_length_ - frame_received_;
     const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, n));
     const bool control = is_control(opcode_);
-    if (control && !control_) control_ = std::make_unique<std::string>();
-    std::string& dst = control ? *control_ : message_;
+    auto& buffer = control ? control_ : message_;
+    if (!buffer) buffer = std::make_unique<std::string>();
+    std::string& dst = *buffer;
     // One allocation for the usual single-frame message; later fragments grow geometrically.
     // Memory is committed only once payload actually arrives, and never beyond the cap.
     if (!control && dst.empty()) dst.reserve(static_cast<std::size_t>(remaining));
@@ -213,8 +215,8 @@ WsProtocolError WsFrameParser::finish_frame(std::vector<WsEvent>& out) {
     if (message_opcode_ == Opcode::Text && !message_utf8_.complete())
         return WsProtocolError::InvalidUtf8;
     out.push_back(WsEvent{message_opcode_ == Opcode::Text ? WsEvent::Text : WsEvent::Binary,
-                          std::move(message_)});
-    message_ = std::string();  // release the buffer: an idle connection holds nothing
+                          message_ ? std::move(*message_) : std::string()});
+    message_.reset();  // release the buffer: an idle connection holds nothing
     message_opcode_ = Opcode::Continuation;
     message_utf8_.reset();
     return WsProtocolError::None;

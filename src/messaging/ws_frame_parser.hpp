@@ -97,10 +97,11 @@ class WsFrameParser {
 
     std::uint64_t frame_length_ = 0;
     std::uint64_t frame_received_ = 0;
-    std::string message_;
 
-    // Payload of the current control frame (<= 125 bytes), made only when one carries payload:
-    // an idle connection's parser keeps 8 bytes for it, not a 32-byte string.
+    // The data message being reassembled and the current control frame's payload (<= 125
+    // bytes), each made only when payload arrives: an idle connection's parser keeps 8 bytes
+    // for each, not a 32-byte string.
+    std::unique_ptr<std::string> message_;
     std::unique_ptr<std::string> control_;
 };
 

@@ -19,13 +19,13 @@ namespace {
 constexpr std::int64_t kWarningIntervalMs = 10000;
 
 // Both end on the sender's loop: ChatSession is single-threaded.
-void deliver(const std::shared_ptr<ChatSession>& sender, const RoomPtr& room, ChatMessage m) {
+void deliver(const SessionPtr& sender, const RoomPtr& room, ChatMessage m) {
     asio::dispatch(sender->executor(), [sender, room, m = std::move(m)]() mutable {
         sender->deliver_message(room, std::move(m));
     });
 }
 
-void reject(const std::shared_ptr<ChatSession>& sender, const ChatMessage& m, std::string text) {
+void reject(const SessionPtr& sender, const ChatMessage& m, std::string text) {
     asio::dispatch(sender->executor(),
                    [sender, id = m.id, request_id = m.request_id, text = std::move(text)] {
                        sender->send_error(id, request_id, 406, text);
@@ -59,8 +59,7 @@ LambdaMessageReviewer::LambdaMessageReviewer(const std::string& endpoint_url,
 LambdaMessageReviewer::~LambdaMessageReviewer() = default;
 
 void LambdaMessageReviewer::review(const RoomPtr& room, ChatMessage message,
-                                   const std::string& sender_ip,
-                                   std::shared_ptr<ChatSession> sender) {
+                                   const std::string& sender_ip, SessionPtr sender) {
     metrics_.reviews.fetch_add(1, std::memory_order_relaxed);
     if (!room->message_review_handler) return deliver(sender, room, std::move(message));
     if (!client_) {
@@ -83,8 +82,7 @@ void LambdaMessageReviewer::review(const RoomPtr& room, ChatMessage message,
 }
 
 void LambdaMessageReviewer::on_result(const RoomPtr& room, ChatMessage message,
-                                      const std::shared_ptr<ChatSession>& sender,
-                                      InvokeResult result) {
+                                      const SessionPtr& sender, InvokeResult result) {
     using Outcome = InvokeResult::Outcome;
     if (result.outcome == Outcome::Timeout) {
         metrics_.review_timeouts.fetch_add(1, std::memory_order_relaxed);
@@ -117,7 +115,7 @@ void LambdaMessageReviewer::on_result(const RoomPtr& room, ChatMessage message,
 }
 
 void LambdaMessageReviewer::apply_fallback(const RoomPtr& room, ChatMessage message,
-                                           const std::shared_ptr<ChatSession>& sender) {
+                                           const SessionPtr& sender) {
     metrics_.reviews_fallback.fetch_add(1, std::memory_order_relaxed);
     if (room->message_review_handler && room->message_review_handler->fallback_result == "DENY")
         return reject(sender, message, denied_message_text(""));

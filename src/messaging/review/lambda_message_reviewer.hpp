@@ -29,13 +29,12 @@ class LambdaMessageReviewer : public MessageReviewer {
     ~LambdaMessageReviewer() override;
 
     void review(const RoomPtr& room, ChatMessage message, const std::string& sender_ip,
-                std::shared_ptr<ChatSession> sender) override;
+                SessionPtr sender) override;
 
   private:
-    void on_result(const RoomPtr& room, ChatMessage message,
-                   const std::shared_ptr<ChatSession>& sender, InvokeResult result);
-    void apply_fallback(const RoomPtr& room, ChatMessage message,
-                        const std::shared_ptr<ChatSession>& sender);
+    void on_result(const RoomPtr& room, ChatMessage message, const SessionPtr& sender,
+                   InvokeResult result);
+    void apply_fallback(const RoomPtr& room, ChatMessage message, const SessionPtr& sender);
     void warn_rate_limited(const std::string& text);
 
     std::unique_ptr<LambdaInvokeClient> client_;  // null without an endpoint
