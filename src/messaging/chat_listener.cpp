@@ -12,13 +12,13 @@ namespace parley::messaging {
 
 namespace asio = boost::asio;
 
-ChatListener::ChatListener(asio::io_context& accept_ctx, asio::ip::tcp::acceptor acceptor,
-                           EdgeContext& ctx, RoomHub& hub, ServerTlsContextPtr tls)
+ChatListener::ChatListener(asio::ip::tcp::acceptor acceptor, EdgeContext& ctx, RoomHub& hub,
+                           ServerTlsContextPtr tls)
     : acceptor_(std::move(acceptor)),
       ctx_(ctx),
       hub_(hub),
       tls_(std::move(tls)),
-      retry_timer_(accept_ctx) {}
+      retry_timer_(acceptor_.get_executor()) {}
 
 void ChatListener::start() {
     boost::system::error_code ec;
@@ -93,6 +93,8 @@ void ChatListener::start_session(int fd) {
         spdlog::warn("chat connection dropped: {}", e.what());
         return;
     }
+    // Accepted on the first loop: a connection for that loop starts now, in this pass.
+    if (loop == 0) return session->start();
     asio::post(hub_.loop(loop), [session] { session->start(); });
 }
 

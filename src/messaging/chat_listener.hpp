@@ -1,6 +1,8 @@
 #pragma once
 // Accepts connections on the chat door and starts a ChatSession for each, on the event loops
-// in turn (a connection then stays on its loop for life).
+// in turn (a connection then stays on its loop for life). The door is polled by the first
+// event loop itself, as uSockets does: a connection for that loop starts where it was
+// accepted, with no hand-over to another thread (with --threads 1, every connection).
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
@@ -13,11 +15,13 @@ namespace parley::messaging {
 
 class ChatListener : public std::enable_shared_from_this<ChatListener> {
   public:
-    // `acceptor` is already bound and listening (on accept_ctx).
-    ChatListener(boost::asio::io_context& accept_ctx, boost::asio::ip::tcp::acceptor acceptor,
-                 EdgeContext& ctx, RoomHub& hub, ServerTlsContextPtr tls = nullptr);
+    // `acceptor` is already bound and listening, on the hub's first loop.
+    ChatListener(boost::asio::ip::tcp::acceptor acceptor, EdgeContext& ctx, RoomHub& hub,
+                 ServerTlsContextPtr tls = nullptr);
     void start();
+    // On the listener's loop (see executor()), or once that loop has stopped.
     void stop();
+    boost::asio::any_io_executor executor() { return acceptor_.get_executor(); }
     boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
 
   private:

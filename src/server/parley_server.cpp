@@ -300,8 +300,11 @@ void ParleyServer::start() {
     p.api_listener =
         std::make_shared<control::HttpListener>(p.accept_ctx, std::move(api_acceptor), next,
                                                 *p.router, config_.max_api_connections, p.api_tls);
+    // The chat door moves to the first event loop, which accepts for all of them.
+    const auto chat_protocol = chat_acceptor.local_endpoint().protocol();
     p.chat_listener = std::make_shared<messaging::ChatListener>(
-        p.accept_ctx, std::move(chat_acceptor), *p.edge, *p.hub, p.chat_tls);
+        asio::ip::tcp::acceptor(p.loops->loop(0), chat_protocol, chat_acceptor.release()), *p.edge,
+        *p.hub, p.chat_tls);
     if (config_.console) start_console();
     schedule_key_maintenance();
     watch_tls_files();
@@ -579,7 +582,8 @@ void ParleyServer::stop() {
     if (p.change_listener) p.change_listener->stop();
     if (p.shared_keys) p.shared_keys->stop();
     if (p.api_listener) asio::post(p.accept_ctx, [l = p.api_listener] { l->stop(); });
-    if (p.chat_listener) asio::post(p.accept_ctx, [l = p.chat_listener] { l->stop(); });
+    if (p.chat_listener)
+        asio::post(p.chat_listener->executor(), [l = p.chat_listener] { l->stop(); });
     if (p.key_timer) asio::post(p.accept_ctx, [t = p.key_timer.get()] { t->cancel(); });
     if (p.tls_watch_timer) asio::post(p.accept_ctx, [t = p.tls_watch_timer.get()] { t->cancel(); });
     if (p.trimmer) asio::post(p.accept_ctx, [t = p.trimmer.get()] { t->stop(); });
@@ -592,13 +596,16 @@ void ParleyServer::stop() {
     // thread gone, close the doors here and run the cancelled accepts to completion: a pending
     // accept owns a socket of an event loop and must not outlive the loops.
     if (p.api_listener) p.api_listener->stop();
-    if (p.chat_listener) p.chat_listener->stop();
     if (p.key_timer) p.key_timer->cancel();
     if (p.tls_watch_timer) p.tls_watch_timer->cancel();
     if (p.trimmer) p.trimmer->stop();
     p.accept_ctx.restart();
     p.accept_ctx.poll();
     if (p.loops) p.loops->stop();
+    // The chat door lives on the first loop: closed once that loop has stopped, and gone before
+    // the loops are (its cancelled wait is destroyed with the loop that holds it).
+    if (p.chat_listener) p.chat_listener->stop();
+    p.chat_listener.reset();
     // After the loops have stopped nothing publishes any more: everything, including deliveries
     // that raced the shutdown, is written (and fsync'd) now.
     if (p.chat_logger) p.chat_logger->stop();
