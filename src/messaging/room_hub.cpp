@@ -180,13 +180,16 @@ void RoomHub::mark_dirty(ChatSession* s) {
 
 void RoomHub::flush_dirty(Shard& shard) {
     shard.flush_posted = false;
-    auto dirty = std::move(shard.dirty);
-    shard.dirty.clear();
+    // Swapped with a spare list rather than moved out: both keep their capacity, so the next
+    // pass's mark_dirty calls do not grow a fresh vector from nothing.
+    auto& dirty = shard.flushing;
+    dirty.swap(shard.dirty);
     for (auto& s : dirty) {
         // A session closed during this turn has left `sessions`; skip it.
         if (s->state_ == ChatSession::State::Closed) continue;
         s->flush();
     }
+    dirty.clear();
 }
 
 std::vector<std::size_t> RoomHub::member_loops_locked(const std::string& room_id) {

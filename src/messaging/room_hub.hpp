@@ -119,7 +119,8 @@ class RoomHub : public LiveRoomControl {
         // connection where a hash set node and bucket took ~40.
         std::vector<SessionPtr> sessions;
         std::unordered_map<std::string, std::vector<SessionPtr>> rooms;
-        std::vector<SessionPtr> dirty;  // owning: a session may close before the flush runs
+        std::vector<SessionPtr> dirty;     // owning: a session may close before the flush runs
+        std::vector<SessionPtr> flushing;  // the list being flushed (dirty's spare)
         bool flush_posted = false;
         std::unique_ptr<boost::asio::steady_timer> tick_timer;
         // Recorded MESSAGEs (history on), in seq order. Not one asio::post each: a post from
