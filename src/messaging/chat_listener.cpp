@@ -82,8 +82,10 @@ void ChatListener::accept_failed(const boost::system::error_code& ec) {
         spdlog::warn("chat accept failed: {} (retrying every 100 ms)", ec.message());
     accept_failing_ = true;
     retry_timer_.expires_after(std::chrono::milliseconds(100));
-    retry_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
-        if (!e && self->listen_.is_open()) self->accept_round();
+    // Weak: a wait still queued when the loop stops must not keep the listener alive.
+    retry_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& e) {
+        auto self = weak.lock();
+        if (!e && self && self->listen_.is_open()) self->accept_round();
     });
 }
 

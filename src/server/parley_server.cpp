@@ -588,9 +588,11 @@ void ParleyServer::stop() {
     if (p.change_listener) p.change_listener->stop();
     if (p.shared_keys) p.shared_keys->stop();
     if (p.api_listener) asio::post(p.accept_ctx, [l = p.api_listener] { l->stop(); });
-    // On its loop (0), before the hub's closes are queued there behind it.
+    // On its loop (0), before the hub's closes are queued there behind it. A raw pointer: a
+    // handler that never runs must not keep the listener (and its loop-0 timer) alive past the
+    // loops; it is freed below, before them.
     if (p.chat_listener && p.loops)
-        asio::post(p.loops->loop(0), [l = p.chat_listener] { l->stop(); });
+        asio::post(p.loops->loop(0), [l = p.chat_listener.get()] { l->stop(); });
     if (p.key_timer) asio::post(p.accept_ctx, [t = p.key_timer.get()] { t->cancel(); });
     if (p.tls_watch_timer) asio::post(p.accept_ctx, [t = p.tls_watch_timer.get()] { t->cancel(); });
     if (p.trimmer) asio::post(p.accept_ctx, [t = p.trimmer.get()] { t->stop(); });
@@ -625,6 +627,7 @@ void ParleyServer::stop() {
     p.bus.reset();              // frees the Redis links; the loops have stopped
     p.shared_presence.reset();  // after the links, whose pending requests answer into it
     p.shared_history.reset();
+    p.chat_listener.reset();  // its timer and listening socket belong to loop 0
     p.hub.reset();
     p.loops.reset();
     parts_.reset();
