@@ -60,14 +60,14 @@ for server in $SERVERS; do
     timeout 600 taskset -c "$load_cpus" "$load" fanout $peer_flag --api "http://$API" --chat "ws://$CHAT" \
       --connections $((rooms * per)) --rooms "$rooms" --rate "${!rates}" --duration "$DURATION" \
       --server-pid "$pid" >"$out/$n-$server-fanout-$scenario.txt" 2>&1
-    grep -E '^\| [0-9]|^opened' "$out/$n-$server-fanout-$scenario.txt"
+    grep -E '^\| [0-9]|^opened|^open CPU' "$out/$n-$server-fanout-$scenario.txt"
     stop_server
   done
   start_server "$server"
   echo "== $n $server idle $IDLE"
   timeout 600 taskset -c "$load_cpus" "$load" idle $peer_flag --api "http://$API" --chat "ws://$CHAT" \
     --connections "$IDLE" --duration 5 --server-pid "$pid" >"$out/$n-$server-idle.txt" 2>&1
-  grep -E '^\| [0-9]|^opened' "$out/$n-$server-idle.txt"
+  grep -E '^\| [0-9]|^opened|^open CPU' "$out/$n-$server-idle.txt"
   stop_server
 done
 node bench/report.mjs "$out" | tee "$out/report.md"

@@ -1,5 +1,6 @@
 #include "messaging/chat_listener.hpp"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
@@ -12,48 +13,57 @@ namespace parley::messaging {
 
 namespace asio = boost::asio;
 
-ChatListener::ChatListener(asio::ip::tcp::acceptor acceptor, EdgeContext& ctx, RoomHub& hub,
-                           ServerTlsContextPtr tls)
-    : acceptor_(std::move(acceptor)),
+ChatListener::ChatListener(asio::io_context& accept_ctx, asio::ip::tcp::acceptor acceptor,
+                           EdgeContext& ctx, RoomHub& hub, ServerTlsContextPtr tls)
+    : local_endpoint_(acceptor.local_endpoint()),
+      listen_(accept_ctx, acceptor.release()),
       ctx_(ctx),
       hub_(hub),
       tls_(std::move(tls)),
-      retry_timer_(acceptor_.get_executor()) {}
+      retry_timer_(accept_ctx) {}
 
 void ChatListener::start() {
     boost::system::error_code ec;
-    acceptor_.native_non_blocking(true, ec);
+    // accept4() below must not block: the descriptor Asio hands over may be blocking.
+    const int flags = ::fcntl(listen_.native_handle(), F_GETFL);
+    if (flags < 0 || ::fcntl(listen_.native_handle(), F_SETFL, flags | O_NONBLOCK) != 0)
+        ec = {errno, asio::error::get_system_category()};
+    if (!ec) listen_.start_polling(ec);
+    if (ec) return accept_failed(ec);
     do_accept();
 }
 
 void ChatListener::stop() {
-    boost::system::error_code ec;
-    acceptor_.close(ec);
+    listen_.close();  // forgets the parked wait: on_acceptable is not called after this
     retry_timer_.cancel();
 }
 
 // One wake-up accepts every connection waiting (up to a bound), with accept4 straight into
 // non-blocking descriptors: no Asio socket, hence no reactor state, per connection.
+// Parked on the poller (served on a later pass, never inline, when the socket is still known
+// readable: a bounded round then yields to the loop's other work).
 void ChatListener::do_accept() {
-    acceptor_.async_wait(asio::ip::tcp::acceptor::wait_read,
-                         [self = shared_from_this()](const boost::system::error_code& ec) {
-                             if (ec == asio::error::operation_aborted || !self->acceptor_.is_open())
-                                 return;
-                             if (ec) return self->accept_failed(ec);
-                             self->accept_round();
-                         });
+    listen_.park(PolledSocket::Read, &ChatListener::on_acceptable, this);
+}
+
+void ChatListener::on_acceptable(void* p, const boost::system::error_code&) {
+    // The poller holds no reference: a stopped listener has closed listen_, which forgets
+    // this wait, and stop() runs before the listener is freed.
+    auto self = static_cast<ChatListener*>(p)->shared_from_this();  // alive until this returns
+    if (self->listen_.is_open()) self->accept_round();
 }
 
 void ChatListener::accept_round() {
     for (int i = 0; i < kAcceptsPerWake; ++i) {
-        int fd =
-            ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (!listen_.is_open()) return;  // stopped meanwhile
+        int fd = ::accept4(listen_.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd >= 0) {
             start_session(fd);
             continue;
         }
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
             accept_failing_ = false;
+            listen_.clear_ready(PolledSocket::Read);
             return do_accept();  // drained: the next connection raises a new edge
         }
         // Gone before it was accepted, or a signal: try the next one.
@@ -61,11 +71,9 @@ void ChatListener::accept_round() {
         return accept_failed({errno, asio::error::get_system_category()});
     }
     accept_failing_ = false;
-    // More may be waiting and Asio's wait reports only new ones (its registration is
-    // edge-triggered): accept on after whatever else the context has queued.
-    asio::post(retry_timer_.get_executor(), [self = shared_from_this()] {
-        if (self->acceptor_.is_open()) self->accept_round();
-    });
+    // More may be waiting: still marked readable, the parked wait is served on the poller's
+    // next pass, after whatever else the loop has queued.
+    do_accept();
 }
 
 void ChatListener::accept_failed(const boost::system::error_code& ec) {
@@ -74,8 +82,10 @@ void ChatListener::accept_failed(const boost::system::error_code& ec) {
         spdlog::warn("chat accept failed: {} (retrying every 100 ms)", ec.message());
     accept_failing_ = true;
     retry_timer_.expires_after(std::chrono::milliseconds(100));
-    retry_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
-        if (!e) self->accept_round();
+    // Weak: a wait still queued when the loop stops must not keep the listener alive.
+    retry_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& e) {
+        auto self = weak.lock();
+        if (!e && self && self->listen_.is_open()) self->accept_round();
     });
 }
 
@@ -84,17 +94,15 @@ void ChatListener::start_session(int fd) {
     // The context current now: a reload later leaves this connection's alone (its SSL holds a
     // reference to its SSL_CTX).
     auto tls = tls_ ? tls_->current() : nullptr;
-    SessionPtr session;
+    std::shared_ptr<ChatSession> session;
     try {
-        session = SessionPtr(
-            new ChatSession(hub_.loop(loop), fd, ctx_, loop, tls ? tls->native_handle() : nullptr));
+        session = std::make_shared<ChatSession>(hub_.loop(loop), fd, ctx_, loop,
+                                                tls ? tls->native_handle() : nullptr);
     } catch (const std::exception& e) {
         // Its socket, once made, closed `fd` as the session unwound.
         spdlog::warn("chat connection dropped: {}", e.what());
         return;
     }
-    // Accepted on the first loop: a connection for that loop starts now, in this pass.
-    if (loop == 0) return session->start();
     asio::post(hub_.loop(loop), [session] { session->start(); });
 }
 

@@ -1,13 +1,15 @@
 #pragma once
 // Accepts connections on the chat door and starts a ChatSession for each, on the event loops
-// in turn (a connection then stays on its loop for life). The door is polled by the first
-// event loop itself, as uSockets does: a connection for that loop starts where it was
-// accepted, with no hand-over to another thread (with --threads 1, every connection).
+// in turn (a connection then stays on its loop for life). The listening socket is served by its
+// loop's ReadinessPoller like the connections: one epoll wake-up reports new connections and
+// upgrade requests together, and waiting for the next accept costs no epoll_ctl (an Asio
+// async_wait re-arms its registration with one each time).
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
 
 #include "messaging/edge_context.hpp"
+#include "messaging/polled_socket.hpp"
 #include "messaging/room_hub.hpp"
 #include "messaging/server_tls_context.hpp"
 
@@ -15,17 +17,18 @@ namespace parley::messaging {
 
 class ChatListener : public std::enable_shared_from_this<ChatListener> {
   public:
-    // `acceptor` is already bound and listening, on the hub's first loop.
-    ChatListener(boost::asio::ip::tcp::acceptor acceptor, EdgeContext& ctx, RoomHub& hub,
-                 ServerTlsContextPtr tls = nullptr);
+    // `acceptor` is already bound and listening; its socket is served on `accept_ctx`, an
+    // event loop of the hub or a context of its own. start() before that context runs, or on
+    // its thread; stop() on its thread, or once it no longer runs.
+    ChatListener(boost::asio::io_context& accept_ctx, boost::asio::ip::tcp::acceptor acceptor,
+                 EdgeContext& ctx, RoomHub& hub, ServerTlsContextPtr tls = nullptr);
     void start();
-    // On the listener's loop (see executor()), or once that loop has stopped.
     void stop();
-    boost::asio::any_io_executor executor() { return acceptor_.get_executor(); }
-    boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+    boost::asio::ip::tcp::endpoint local_endpoint() const { return local_endpoint_; }
 
   private:
     void do_accept();
+    static void on_acceptable(void* self, const boost::system::error_code& ec);
     // Accepts what is waiting now, then waits again (or goes on after a post when the bound
     // was reached, or backs off after an error).
     void accept_round();
@@ -34,7 +37,8 @@ class ChatListener : public std::enable_shared_from_this<ChatListener> {
 
     static constexpr int kAcceptsPerWake = 64;
 
-    boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::ip::tcp::endpoint local_endpoint_;
+    PolledSocket listen_;
     EdgeContext& ctx_;
     RoomHub& hub_;
     ServerTlsContextPtr tls_;  // wss:// when set

@@ -55,6 +55,15 @@ void PolledSocket::start_polling(boost::system::error_code& ec) {
 std::size_t PolledSocket::read_some(asio::mutable_buffer buffer, boost::system::error_code& ec) {
     ec = {};
     if (buffer.size() == 0) return 0;
+    // Registered and not known readable: the kernel has said EAGAIN (or drained) since the last
+    // edge, or has not reported this socket yet (EPOLL_CTL_ADD reports bytes already queued).
+    // Either way a new edge arrives when there is something to read, so asking now would only
+    // cost a recv() that says EAGAIN: about one per accepted connection, whose first read
+    // follows the accept before the upgrade request has arrived.
+    if (registered_ && !ready(Read)) {
+        ec = asio::error::would_block;
+        return 0;
+    }
     for (;;) {
         ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
         if (n > 0) {
@@ -91,6 +100,10 @@ std::size_t PolledSocket::send_iov(const ::iovec* iov, int count, boost::system:
     msg.msg_iovlen = static_cast<std::size_t>(count);
     std::size_t asked = 0;
     for (int i = 0; i < count; ++i) asked += iov[i].iov_len;
+    if (registered_ && !ready(Write)) {  // as in read_some: the next EPOLLOUT edge says when
+        ec = asio::error::would_block;
+        return 0;
+    }
     for (;;) {
         ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n >= 0) {

@@ -14,6 +14,7 @@
 #include "control_client.hpp"
 #include "latency_histogram.hpp"
 #include "loop_group.hpp"
+#include "open_span.hpp"
 #include "process_stats.hpp"
 #include "scenario_setup.hpp"
 #include "scenarios.hpp"
@@ -92,6 +93,7 @@ class FanoutLoop final : public WsListener {
     }
 
     std::atomic<std::size_t> opened{0}, failed{0}, closed{0}, dropped{0};
+    OpenSpan span;  // on the loop's thread
 
     void add(std::size_t index, std::string token) {
         pending_.push_back({index, std::move(token)});
@@ -99,6 +101,7 @@ class FanoutLoop final : public WsListener {
 
     void open_all() {
         next_pending_ = 0;
+        span.started();
         while (in_flight_ < concurrency_ && open_next()) {
         }
     }
@@ -140,6 +143,7 @@ class FanoutLoop final : public WsListener {
     std::string first_error() const { return first_error_; }
 
     void on_open(WsClient& c) override {
+        span.opened();
         ++open_per_room_[c.tag / plan_.per_room];
         opened.fetch_add(1);
         --in_flight_;
@@ -368,21 +372,31 @@ int run_fanout(const LoadOptions& o) {
         return n;
     };
     t0 = Clock::now();
+    const auto server_cpu0 = o.server_pid > 0 ? cpu_seconds(o.server_pid) : std::nullopt;
+    const double tool_cpu0 = own_cpu_seconds();
     for (std::size_t l = 0; l < loops.size(); ++l)
         asio::post(loops.loop(l), [&, l] { per_loop[l]->open_all(); });
     const auto open_deadline = t0 + std::chrono::seconds(60 + total / 200);
+    // The span is taken on the loops; this poll only bounds the CPU windows.
     while (count(&FanoutLoop::opened) + count(&FanoutLoop::failed) < total &&
            Clock::now() < open_deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    auto open_s = std::chrono::duration<double>(Clock::now() - t0).count();
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const double tool_cpu_s = own_cpu_seconds() - tool_cpu0;
+    const auto server_cpu1 = o.server_pid > 0 ? cpu_seconds(o.server_pid) : std::nullopt;
+    OpenSpan span;
+    for (std::size_t l = 0; l < loops.size(); ++l)
+        span.merge(loops.run_on(l, [&, l] { return per_loop[l]->span; }));
     std::size_t opened = count(&FanoutLoop::opened), failed = count(&FanoutLoop::failed);
-    std::cout << "opened " << opened << " of " << total << " connections in " << fixed1(open_s)
-              << " s (" << fixed1(static_cast<double>(opened) / open_s) << "/s)";
+    std::cout << "opened " << opened << " of " << total << " connections "
+              << describe_open_span(opened, span);
     if (failed) std::cout << ", " << failed << " failed";
     if (opened + failed < total)
         std::cout << ", " << total - opened - failed
                   << " never answered (server out of file descriptors? see its log)";
     std::cout << "\n";
+    const auto cpu_line = describe_open_cpu(
+        opened, span, server_cpu0 && server_cpu1 ? *server_cpu1 - *server_cpu0 : -1, tool_cpu_s);
+    if (!cpu_line.empty()) std::cout << cpu_line << "\n";
     for (std::size_t l = 0; l < loops.size(); ++l) {
         auto why = loops.run_on(l, [&, l] { return per_loop[l]->first_failure(); });
         if (!why.empty()) {

@@ -17,6 +17,7 @@
 
 #include "control_client.hpp"
 #include "loop_group.hpp"
+#include "open_span.hpp"
 #include "process_stats.hpp"
 #include "scenario_setup.hpp"
 #include "scenarios.hpp"
@@ -68,10 +69,12 @@ class IdleLoop final : public WsListener {
         : io_(io), chat_(chat), sources_(std::move(sources)), concurrency_(concurrency) {}
 
     std::atomic<std::size_t> opened{0}, failed{0}, closed{0}, dropped{0};
+    OpenSpan span;  // on the loop's thread
 
     void open_all(std::vector<std::string> tokens, std::size_t first_index) {
         tokens_ = std::move(tokens);
         first_index_ = first_index;
+        span.started();
         while (in_flight_ < concurrency_ && open_next()) {
         }
     }
@@ -82,6 +85,7 @@ class IdleLoop final : public WsListener {
     std::string first_failure() const { return first_failure_; }
 
     void on_open(WsClient&) override {
+        span.opened();
         opened.fetch_add(1);
         --in_flight_;
         open_next();
@@ -148,13 +152,21 @@ int run_idle_child(const LoadOptions& o, const ScenarioSetup& setup, const std::
 
     LoopGroup loops(1);
     IdleLoop idle(loops.loop(0), setup.chat, setup.sources, o.concurrency);
+    const double cpu0 = own_cpu_seconds();
     asio::post(loops.loop(0), [&] { idle.open_all(std::move(tokens), me.first); });
     const auto deadline = Clock::now() + std::chrono::seconds(60 + me.count / 200);
+    // The span itself is taken on the loop; this poll only bounds how long the
+    // tool's own CPU figure runs past it.
     while (idle.opened + idle.failed < me.count && Clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::string why = loops.run_on(0, [&] { return idle.first_failure(); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const double cpu_s = own_cpu_seconds() - cpu0;
+    auto [why, span] = loops.run_on(0, [&] { return std::pair(idle.first_failure(), idle.span); });
+    // O opened failed first-start-ns last-open-ns cpu-µs why
     write_line(out, "O " + std::to_string(idle.opened.load()) + " " +
-                        std::to_string(idle.failed.load()) + " " + why);
+                        std::to_string(idle.failed.load()) + " " +
+                        std::to_string(span.first_start_ns) + " " +
+                        std::to_string(span.last_open_ns) + " " +
+                        std::to_string(static_cast<std::int64_t>(cpu_s * 1e6)) + " " + why);
 
     // Bounded even if the parent died: the hold plus a margin.
     auto stop =
@@ -257,36 +269,45 @@ int run_idle(const LoadOptions& o) {
     std::size_t opened = 0, failed = 0, dropped = 0;
     std::uint64_t rss_before = 0, rss_after = 0, rss_peak = 0, rss_closed = 0;
     std::uint64_t fds_before = 0, fds_after = 0;
-    double open_s = 0;
+    OpenSpan span;
+    double tool_cpu_s = 0;
     if (!gather('T', std::chrono::milliseconds(60000 + 5 * n), lines)) {
         rc = 1;
     } else {
         std::this_thread::sleep_for(std::chrono::seconds(1));
         rss_before = resident_kib(o.server_pid).value_or(0);
         fds_before = open_file_count(o.server_pid).value_or(0);
-        auto t0 = Clock::now();
+        const auto server_cpu0 = cpu_seconds(o.server_pid);
         broadcast("C");
         if (!gather('O', std::chrono::milliseconds(70000 + 10 * n), lines)) {
             rc = 1;
         } else {
-            open_s = std::chrono::duration<double>(Clock::now() - t0).count();
+            const auto server_cpu1 = cpu_seconds(o.server_pid);
             std::string first_failure;
             for (const auto& l : lines) {
                 std::istringstream s(l.substr(2));
                 std::size_t a = 0, b = 0;
-                s >> a >> b;
+                OpenSpan child;
+                std::int64_t cpu_us = 0;
+                s >> a >> b >> child.first_start_ns >> child.last_open_ns >> cpu_us;
                 opened += a;
                 failed += b;
+                span.merge(child);
+                tool_cpu_s += static_cast<double>(cpu_us) / 1e6;
                 std::string why;
                 std::getline(s, why);
                 if (first_failure.empty() && why.size() > 1) first_failure = why.substr(1);
             }
-            std::cout << "opened " << opened << " connections in " << fixed1(open_s) << " s";
+            std::cout << "opened " << opened << " connections " << describe_open_span(opened, span);
             if (failed) std::cout << ", " << failed << " failed (first: " << first_failure << ")";
             if (opened + failed < n)
                 std::cout << ", " << n - opened - failed
                           << " never answered (server out of file descriptors? see its log)";
             std::cout << "\n";
+            const auto cpu_line = describe_open_cpu(
+                opened, span, server_cpu0 && server_cpu1 ? *server_cpu1 - *server_cpu0 : -1,
+                tool_cpu_s);
+            if (!cpu_line.empty()) std::cout << cpu_line << "\n";
             // Hold: sample every second; the last sample is the steady state.
             const auto hold_end = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                                      std::chrono::duration<double>(o.duration_s));
