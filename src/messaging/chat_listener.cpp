@@ -94,15 +94,17 @@ void ChatListener::start_session(int fd) {
     // The context current now: a reload later leaves this connection's alone (its SSL holds a
     // reference to its SSL_CTX).
     auto tls = tls_ ? tls_->current() : nullptr;
-    std::shared_ptr<ChatSession> session;
+    SessionPtr session;
     try {
-        session = std::make_shared<ChatSession>(hub_.loop(loop), fd, ctx_, loop,
-                                                tls ? tls->native_handle() : nullptr);
+        session = ChatSession::create(hub_.loop(loop), fd, ctx_, loop,
+                                      tls ? tls->native_handle() : nullptr);
     } catch (const std::exception& e) {
         // Its socket, once made, closed `fd` as the session unwound.
         spdlog::warn("chat connection dropped: {}", e.what());
         return;
     }
+    // Accepted on loop 0: a connection for that loop starts now, in this pass.
+    if (loop == 0) return session->start();
     asio::post(hub_.loop(loop), [session] { session->start(); });
 }
 

@@ -33,9 +33,14 @@ class ChatSession {
     // takes its own reference to it, so a certificate reload leaves it untouched.
     // `fd`: the accepted, non-blocking connection, served on `loop` (whose index is
     // `loop_index`) by that loop's ReadinessPoller; the session owns and closes it.
-    ChatSession(boost::asio::io_context& loop, int fd, EdgeContext& ctx, std::size_t loop_index,
-                SSL_CTX* tls = nullptr);
-    ~ChatSession();
+    // Made only here: a session is owned through its intrusive count (SessionPtr), never by a
+    // std::shared_ptr or on the stack, whose ownership its ref() would contradict.
+    static SessionPtr create(boost::asio::io_context& loop, int fd, EdgeContext& ctx,
+                             std::size_t loop_index, SSL_CTX* tls = nullptr) {
+        return SessionPtr(new ChatSession(loop, fd, ctx, loop_index, tls));
+    }
+    ChatSession(const ChatSession&) = delete;
+    ChatSession& operator=(const ChatSession&) = delete;
 
     void start();
     // A counted reference to this session (see session_ptr.hpp).
@@ -68,6 +73,10 @@ class ChatSession {
 
   private:
     enum class State : std::uint8_t { Handshake, Open, Closing, Closed };
+
+    ChatSession(boost::asio::io_context& loop, int fd, EdgeContext& ctx, std::size_t loop_index,
+                SSL_CTX* tls);
+    ~ChatSession();
 
     void admit();
     void read_handshake();
