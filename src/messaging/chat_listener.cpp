@@ -103,8 +103,8 @@ void ChatListener::start_session(int fd) {
         spdlog::warn("chat connection dropped: {}", e.what());
         return;
     }
-    // Accepted on loop 0: a connection for that loop starts now, in this pass.
-    if (loop == 0) return session->start();
+    // A connection for the loop that accepted it starts now, in this pass: no post.
+    if (&listen_.get_executor().context() == &hub_.loop(loop)) return session->start();
     asio::post(hub_.loop(loop), [session] { session->start(); });
 }
 

@@ -18,8 +18,9 @@ namespace parley::messaging {
 class ChatListener : public std::enable_shared_from_this<ChatListener> {
   public:
     // `acceptor` is already bound and listening; its socket is served on `accept_ctx`, an
-    // event loop of the hub or a context of its own. start() before that context runs, or on
-    // its thread; stop() on its thread, or once it no longer runs.
+    // event loop of the hub (whose connections then start without a post) or a context of its
+    // own. start() before that context runs, or on its thread; stop() on its thread, or once it
+    // no longer runs.
     ChatListener(boost::asio::io_context& accept_ctx, boost::asio::ip::tcp::acceptor acceptor,
                  EdgeContext& ctx, RoomHub& hub, ServerTlsContextPtr tls = nullptr);
     void start();
