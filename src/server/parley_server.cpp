@@ -305,12 +305,9 @@ void ParleyServer::start() {
     // accept and the upgrade, as uWebSockets does. With the accept thread, every accept round
     // woke two threads on the server's core (measured with --threads 1: 0.64 context switches
     // and 1.85 epoll_ctl per connection opened; docs/performance.md (m)).
-    auto& chat_loop = p.loops->loop(0);
-    const auto chat_protocol = chat_acceptor.local_endpoint().protocol();
-    asio::ip::tcp::acceptor chat_on_loop(chat_loop);
-    chat_on_loop.assign(chat_protocol, chat_acceptor.release());
-    p.chat_listener = std::make_shared<messaging::ChatListener>(chat_loop, std::move(chat_on_loop),
-                                                                *p.edge, *p.hub, p.chat_tls);
+    // The listener takes the bound socket out of the acceptor and serves it on loop 0.
+    p.chat_listener = std::make_shared<messaging::ChatListener>(
+        p.loops->loop(0), std::move(chat_acceptor), *p.edge, *p.hub, p.chat_tls);
     if (config_.console) start_console();
     schedule_key_maintenance();
     watch_tls_files();
