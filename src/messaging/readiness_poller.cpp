@@ -2,13 +2,16 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/epoll.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/detail/reactor_op.hpp>
 #include <boost/asio/post.hpp>
 #include <cerrno>
 #include <exception>
 #include <stdexcept>
 #include <system_error>
+#include <type_traits>
 
 #include "messaging/polled_socket.hpp"
 
@@ -26,15 +29,58 @@ int new_epoll() {
 }
 }  // namespace
 
-ReadinessPoller::ReadinessPoller(asio::io_context& loop)
-    : asio::execution_context::service(loop), loop_(loop), epoll_(loop, new_epoll()) {}
+// The reactor calls perform() on every readable edge of our epoll; returning not_done keeps the
+// operation queued, so the next edge reaches it without any re-arming. The reactor holds the
+// descriptor's own lock meanwhile, which nothing served here takes.
+class ReadinessPoller::EdgeOp : public asio::detail::reactor_op {
+  public:
+    explicit EdgeOp(ReadinessPoller& poller)
+        : reactor_op(boost::system::error_code(), &EdgeOp::do_perform, &EdgeOp::do_complete),
+          poller_(poller) {}
 
-ReadinessPoller::~ReadinessPoller() = default;
+  private:
+    static status do_perform(reactor_op* base) {
+        auto& poller = static_cast<EdgeOp*>(base)->poller_;
+        if (!poller.shut_down_ && !poller.continuation_posted_) poller.on_ready();
+        return not_done;
+    }
+    // Called only to destroy it (the reactor deregistering or shutting down).
+    static void do_complete(void*, asio::detail::operation* base, const boost::system::error_code&,
+                            std::size_t) {
+        delete static_cast<EdgeOp*>(base);
+    }
+
+    ReadinessPoller& poller_;
+};
+static_assert(std::is_same_v<asio::detail::reactor, asio::detail::epoll_reactor>,
+              "the readiness poller nests its epoll in Asio's epoll reactor");
+
+ReadinessPoller::ReadinessPoller(asio::io_context& loop)
+    : asio::execution_context::service(loop),
+      loop_(loop),
+      reactor_(asio::use_service<asio::detail::reactor>(loop)),
+      epoll_fd_(new_epoll()) {
+    reactor_.init_task();  // as Asio's own I/O services do: the loop must run the reactor
+    if (reactor_.register_internal_descriptor(asio::detail::reactor::read_op, epoll_fd_,
+                                              reactor_data_, new EdgeOp(*this)) != 0) {
+        const int err = errno;
+        ::close(epoll_fd_);
+        throw std::system_error(err, std::generic_category(), "registering the chat epoll");
+    }
+}
+
+ReadinessPoller::~ReadinessPoller() {
+    shutdown();
+}
 
 void ReadinessPoller::shutdown() {
+    if (epoll_fd_ < 0) return;
     shut_down_ = true;
-    boost::system::error_code ignored;
-    epoll_.close(ignored);
+    busy_.reset();
+    reactor_.deregister_internal_descriptor(epoll_fd_, reactor_data_);
+    reactor_.cleanup_descriptor_data(reactor_data_);
+    ::close(epoll_fd_);
+    epoll_fd_ = -1;
 }
 
 void ReadinessPoller::add(PolledSocket& s, boost::system::error_code& ec) {
@@ -46,20 +92,19 @@ void ReadinessPoller::add(PolledSocket& s, boost::system::error_code& ec) {
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
     ev.data.ptr = &s;
-    if (::epoll_ctl(epoll_.native_handle(), EPOLL_CTL_ADD, s.native_handle(), &ev) != 0) {
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, s.native_handle(), &ev) != 0) {
         ec = {errno, asio::error::get_system_category()};
         return;
     }
-    ++registered_;
-    if (!armed_ && !continuation_posted_ && batch_end_ == 0) arm();
+    if (registered_++ == 0) busy_.emplace(loop_.get_executor());
 }
 
 void ReadinessPoller::remove(PolledSocket& s) {
     if (!shut_down_) {
         epoll_event ignored{};
-        ::epoll_ctl(epoll_.native_handle(), EPOLL_CTL_DEL, s.native_handle(), &ignored);
+        ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, s.native_handle(), &ignored);
     }
-    --registered_;
+    if (--registered_ == 0) busy_.reset();
     // Events already taken from the kernel for `s` must not reach it.
     for (int i = 0; i < batch_end_; ++i)
         if (events_[static_cast<std::size_t>(i)].data.ptr == &s)
@@ -75,16 +120,6 @@ void ReadinessPoller::defer(PolledSocket& s) {
     if (deferred_posted_) return;
     deferred_posted_ = true;
     asio::post(loop_, [this] { run_deferred(); });
-}
-
-void ReadinessPoller::arm() {
-    armed_ = true;
-    epoll_.async_wait(asio::posix::stream_descriptor::wait_read,
-                      [this](const boost::system::error_code& ec) {
-                          armed_ = false;
-                          if (ec || shut_down_) return;
-                          on_ready();
-                      });
 }
 
 void ReadinessPoller::serve(PolledSocket& s) {
@@ -113,7 +148,7 @@ void ReadinessPoller::serve(PolledSocket& s) {
 void ReadinessPoller::on_ready() {
     continuation_posted_ = false;
     for (int round = 0; round < kMaxRounds; ++round) {
-        int n = ::epoll_wait(epoll_.native_handle(), events_.data(), kBatch, 0);
+        int n = ::epoll_wait(epoll_fd_, events_.data(), kBatch, 0);
         if (n < 0) {
             if (errno == EINTR) continue;
             n = 0;
@@ -135,7 +170,7 @@ void ReadinessPoller::on_ready() {
         }
         batch_end_ = 0;
         if (shut_down_) return;
-        if (n < kBatch) return arm();  // drained: the next event raises a new edge
+        if (n < kBatch) return;  // drained: the next event raises a new edge
     }
     // Still more: let the loop's other handlers (the corked flush, timers) run first.
     continuation_posted_ = true;

@@ -1,8 +1,6 @@
 #include "token/replay_guard.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
@@ -24,25 +22,34 @@ bool ReplayGuard::first_use(std::string_view token_id, std::int64_t expires_at_m
 }
 
 void ReplayGuard::append_to_journal(const TokenDigest& digest, std::int64_t expires_at_ms) {
-    if (journal_fd_ < 0) return;
-    std::string line =
-        std::string(kDigestPrefix) + digest.hex() + ' ' + std::to_string(expires_at_ms) + '\n';
-    // O_APPEND keeps concurrent lines whole; a failed write only weakens restart safety.
-    if (::write(journal_fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+    if (!journal_) return;
+    char line[96];
+    const int n = std::snprintf(
+        line, sizeof line, "%.*s%016llx%016llx %lld\n", static_cast<int>(kDigestPrefix.size()),
+        kDigestPrefix.data(), static_cast<unsigned long long>(digest.hi),
+        static_cast<unsigned long long>(digest.lo), static_cast<long long>(expires_at_ms));
+    // A failed append only weakens restart safety.
+    if (n <= 0 || !journal_->append({line, static_cast<std::size_t>(n)}))
         std::fprintf(stderr, "parleyd: cannot append to the used-token journal\n");
 }
 
-ReplayGuard::~ReplayGuard() {
-    if (journal_fd_ >= 0) ::close(journal_fd_);
-}
+ReplayGuard::~ReplayGuard() = default;
 
 void ReplayGuard::persist_to(const std::filesystem::path& file, std::int64_t now_ms) {
     {
         std::ifstream in(file);
-        std::string id;
-        std::int64_t expires = 0;
-        while (in >> id >> expires) {
-            if (expires <= now_ms) continue;
+        std::string line;
+        while (std::getline(in, line)) {
+            // A writer that died leaves NUL bytes after its last line (mapped_append_file.hpp).
+            if (!line.empty() && line.front() == '\0') break;
+            const std::size_t space = line.find(' ');
+            if (space == std::string::npos) continue;
+            std::int64_t expires = 0;
+            const char* last = line.data() + line.size();
+            if (std::from_chars(line.data() + space + 1, last, expires).ec != std::errc{} ||
+                expires <= now_ms)
+                continue;
+            const std::string id = line.substr(0, space);
             std::string_view v = id;
             TokenDigest digest;
             if (!(v.starts_with(kDigestPrefix) &&
@@ -66,8 +73,7 @@ void ReplayGuard::persist_to(const std::filesystem::path& file, std::int64_t now
         if (!out) throw std::runtime_error("cannot write " + tmp.string());
     }
     std::filesystem::rename(tmp, file);
-    journal_fd_ = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC, 0600);
-    if (journal_fd_ < 0) throw std::runtime_error("cannot open " + file.string());
+    journal_ = std::make_unique<MappedAppendFile>(file);
 }
 
 bool ReplayGuard::remember(const TokenDigest& digest, std::int64_t expires_at_ms,

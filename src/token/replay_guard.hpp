@@ -7,9 +7,11 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <string_view>
 
+#include "token/mapped_append_file.hpp"
 #include "token/used_token_table.hpp"
 
 namespace parley::token {
@@ -27,8 +29,9 @@ class ReplayGuard {
     std::size_t size() const;
 
     // Makes used ids survive a restart: loads the unexpired ids of <file>, rewrites it with only
-    // those, then appends every later first use to it (one write(2) each, so a process killed
-    // after accepting a connection still remembers its token). Lines are
+    // those, then appends every later first use to it (through a shared mapping, each in the page
+    // cache before the connection is accepted, so a process killed after accepting it still
+    // remembers its token; mapped_append_file.hpp). Lines are
     // "sha256:<32 hex digits> <expires_at_ms>"; a line "<token id> <expires_at_ms>" (the journal
     // of earlier versions) is read too. Throws std::runtime_error.
     void persist_to(const std::filesystem::path& file, std::int64_t now_ms);
@@ -48,7 +51,7 @@ class ReplayGuard {
     void append_to_journal(const TokenDigest& digest, std::int64_t expires_at_ms);
 
     std::array<Shard, kShards> shards_;
-    int journal_fd_ = -1;
+    std::unique_ptr<MappedAppendFile> journal_;
 };
 
 }  // namespace parley::token

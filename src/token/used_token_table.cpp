@@ -1,5 +1,6 @@
 #include "token/used_token_table.hpp"
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include <array>
@@ -21,11 +22,21 @@ int hex_digit_value(char c) {
     return -1;
 }
 
+// Fetched once: OpenSSL 3's one-shot SHA256() looks the algorithm up on every call, which cost
+// more than the hashing (0.38 against 0.15 µs).
+const EVP_MD* sha256() {
+    static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return md != nullptr ? md : EVP_sha256();
+}
+
 }  // namespace
 
 TokenDigest TokenDigest::of(std::string_view token_id) {
-    std::array<unsigned char, SHA256_DIGEST_LENGTH> md{};
-    ::SHA256(reinterpret_cast<const unsigned char*>(token_id.data()), token_id.size(), md.data());
+    std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+    unsigned int len = 0;
+    if (EVP_Digest(token_id.data(), token_id.size(), md.data(), &len, sha256(), nullptr) != 1)
+        ::SHA256(reinterpret_cast<const unsigned char*>(token_id.data()), token_id.size(),
+                 md.data());
     return TokenDigest{.hi = load_be64(md.data()), .lo = load_be64(md.data() + 8)};
 }
 

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -134,6 +135,46 @@ TEST(ReplayGuardJournal, UsedIdsSurviveARestart) {
         EXPECT_FALSE(guard.first_use("fresh", 50000, 3000));
         EXPECT_EQ(guard.size(), 2u);  // compacted: the expired id is gone
     }
+    std::filesystem::remove_all(dir);
+}
+
+TEST(ReplayGuardJournal, AProcessThatDiesStillLeavesItsIds) {
+    auto dir =
+        std::filesystem::temp_directory_path() /
+        ("parley-replay-die-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
+    std::filesystem::create_directories(dir);
+    auto file = dir / "used-tokens";
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        // No destructor runs: the journal keeps its NUL reservation, as after a crash.
+        auto* guard = new parley::token::ReplayGuard;
+        guard->persist_to(file, 1000);
+        for (int i = 0; i < 3000; ++i)  // more than one mapped window
+            if (!guard->first_use("id-" + std::to_string(i), 50000, 1000)) ::_exit(2);
+        ::_exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_EQ(WEXITSTATUS(status), 0);
+    {
+        parley::token::ReplayGuard guard;
+        guard.persist_to(file, 2000);
+        EXPECT_EQ(guard.size(), 3000u);
+        EXPECT_FALSE(guard.first_use("id-0", 50000, 2000));
+        EXPECT_FALSE(guard.first_use("id-2999", 50000, 2000));
+        EXPECT_TRUE(guard.first_use("after", 50000, 2000));
+    }
+    {
+        parley::token::ReplayGuard guard;
+        guard.persist_to(file, 2000);
+        EXPECT_EQ(guard.size(), 3001u);
+        EXPECT_FALSE(guard.first_use("after", 50000, 2000));
+    }
+    std::ifstream in(file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text.find('\0'), std::string::npos);  // closed cleanly: no reservation left
     std::filesystem::remove_all(dir);
 }
 
