@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/string.hpp>
 
 #include "messaging/chat_handshake_state.hpp"
 #include "messaging/chat_session.hpp"
@@ -23,20 +24,15 @@ namespace http = boost::beast::http;
 namespace {
 bool header_has_token(std::string_view value, std::string_view token) {
     // "keep-alive, Upgrade" contains "upgrade"
-    std::string lower;
-    for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::size_t pos = 0;
-    while (pos <= lower.size()) {
-        auto comma = lower.find(',', pos);
-        auto part = std::string_view(lower).substr(
-            pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    while (true) {
+        const auto comma = value.find(',');
+        auto part = value.substr(0, comma);
         while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
         while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
-        if (part == token) return true;
-        if (comma == std::string::npos) break;
-        pos = comma + 1;
+        if (boost::beast::iequals(part, token)) return true;
+        if (comma == std::string_view::npos) return false;
+        value.remove_prefix(comma + 1);
     }
-    return false;
 }
 }  // namespace
 
@@ -99,9 +95,8 @@ void ChatSession::on_handshake(const boost::system::error_code& ec) {
     }
     wants_presence_ = options.presence;
 
-    auto offered = offered_subprotocols(req[http::field::sec_websocket_protocol]);
-    if (offered.empty()) return reject_handshake(401, "Missing chat token");
-    std::string_view token = offered.front();
+    const std::string_view token = first_subprotocol(req[http::field::sec_websocket_protocol]);
+    if (token.empty()) return reject_handshake(401, "Missing chat token");
 
     auto now = model::now_millis();
     auto opened = ctx_.sealer.open(token, now);
@@ -191,12 +186,13 @@ void ChatSession::reject_handshake(unsigned status, std::string_view reason) {
 
 void ChatSession::accept_handshake(std::string_view accept_key, std::string_view protocol,
                                    std::string_view leftover) {
-    auto& resp = handshake_->response;
-    resp =
+    constexpr std::string_view kHead =
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        "Sec-WebSocket-Accept: " +
-        std::string(accept_key) + "\r\nSec-WebSocket-Protocol: " + std::string(protocol) +
-        "\r\n\r\n";
+        "Sec-WebSocket-Accept: ";
+    constexpr std::string_view kProtocol = "\r\nSec-WebSocket-Protocol: ";
+    auto& resp = handshake_->response;
+    resp.reserve(kHead.size() + accept_key.size() + kProtocol.size() + protocol.size() + 4);
+    resp.append(kHead).append(accept_key).append(kProtocol).append(protocol).append("\r\n\r\n");
     state_ = State::Open;
     leave_pending();
     ctx_.metrics.connections_accepted.fetch_add(1, std::memory_order_relaxed);

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <memory>
 
 namespace parley::messaging {
 
@@ -26,23 +27,25 @@ std::string_view trim_ows(std::string_view s) {
     return s;
 }
 
-// Fetched once: an implicit fetch on every EVP_Digest cost more than the hashing.
-const EVP_MD* sha1() {
+// SHA-1 fetched once and one digest context per thread: EVP_Digest fetches the algorithm and
+// allocates two contexts on every call, which cost more than the hashing.
+bool sha1(std::string_view a, std::string_view b, unsigned char* out, unsigned int* len) {
     static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA1", nullptr);
-    return md != nullptr ? md : EVP_sha1();
+    struct Free {
+        void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+    };
+    thread_local std::unique_ptr<EVP_MD_CTX, Free> ctx(EVP_MD_CTX_new());
+    return md != nullptr && ctx && EVP_DigestInit_ex2(ctx.get(), md, nullptr) == 1 &&
+           EVP_DigestUpdate(ctx.get(), a.data(), a.size()) == 1 &&
+           EVP_DigestUpdate(ctx.get(), b.data(), b.size()) == 1 &&
+           EVP_DigestFinal_ex(ctx.get(), out, len) == 1;
 }
 }  // namespace
 
 std::string websocket_accept_key(std::string_view sec_websocket_key) {
-    std::string input;
-    input.reserve(sec_websocket_key.size() + kWebSocketGuid.size());
-    input.append(sec_websocket_key);
-    input.append(kWebSocketGuid);
-
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int digest_len = 0;
-    if (EVP_Digest(input.data(), input.size(), digest.data(), &digest_len, sha1(), nullptr) != 1)
-        return {};
+    if (!sha1(sec_websocket_key, kWebSocketGuid, digest.data(), &digest_len)) return {};
 
     // EVP_EncodeBlock writes 4 bytes per 3 input bytes plus a terminating NUL.
     std::array<unsigned char, 4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1> encoded{};
@@ -75,6 +78,15 @@ std::vector<std::string_view> offered_subprotocols(std::string_view header) {
         header.remove_prefix(comma + 1);
     }
     return out;
+}
+
+std::string_view first_subprotocol(std::string_view header) {
+    while (true) {
+        const std::size_t comma = header.find(',');
+        const std::string_view item = trim_ows(header.substr(0, comma));
+        if (!item.empty() || comma == std::string_view::npos) return item;
+        header.remove_prefix(comma + 1);
+    }
 }
 
 ConnectOptions parse_connect_options(std::string_view target) {

@@ -20,6 +20,8 @@ bool is_valid_subprotocol_token(std::string_view s);
 // Splits a Sec-WebSocket-Protocol header value ("a, b,c") into its entries, trimming spaces and
 // tabs and dropping empty ones. The views point into `header`.
 std::vector<std::string_view> offered_subprotocols(std::string_view header);
+// The first of those (where the chat token rides), or empty; allocates nothing.
+std::string_view first_subprotocol(std::string_view header);
 
 // Parley's opt-in extensions, asked for in the request target's query (docs/extensions.md):
 // ?history=N (backfill the room's last N messages) and ?presence=1 (join/leave events). Other

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 
@@ -226,13 +227,22 @@ const EVP_CIPHER* aes_256_gcm() {
     return fetched != nullptr ? fetched : EVP_aes_256_gcm();
 }
 
-struct CipherCtx {
-    EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-    CipherCtx() = default;
-    CipherCtx(const CipherCtx&) = delete;
-    CipherCtx& operator=(const CipherCtx&) = delete;
-    ~CipherCtx() { EVP_CIPHER_CTX_free(ctx); }
-};
+// One context per thread and direction, given the cipher once: a new context per token cost
+// two allocations and the cipher's set-up; each use only sets the key and nonce.
+EVP_CIPHER_CTX* thread_cipher_ctx(bool encrypt) {
+    struct Free {
+        void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
+    };
+    thread_local std::unique_ptr<EVP_CIPHER_CTX, Free> contexts[2];
+    auto& c = contexts[encrypt ? 1 : 0];
+    if (!c) {
+        c.reset(EVP_CIPHER_CTX_new());
+        if (c && EVP_CipherInit_ex(c.get(), aes_256_gcm(), nullptr, nullptr, nullptr,
+                                   encrypt ? 1 : 0) != 1)
+            c.reset();
+    }
+    return c.get();
+}
 
 auto* uc(char* p) {
     return reinterpret_cast<unsigned char*>(p);
@@ -240,36 +250,34 @@ auto* uc(char* p) {
 
 // Encrypts buf[kHeaderBytes + kNonceBytes, size - kTagBytes) in place and writes the tag.
 bool seal_in_place(std::string& buf, const KeyBytes& key) {
-    CipherCtx c;
+    EVP_CIPHER_CTX* ctx = thread_cipher_ctx(true);
     int len = 0;
     unsigned char* base = uc(buf.data());
     int body = static_cast<int>(buf.size() - kEnvelopeBytes);
     unsigned char* text = base + kHeaderBytes + kNonceBytes;
-    return c.ctx != nullptr &&
-           EVP_EncryptInit_ex(c.ctx, aes_256_gcm(), nullptr, key.data(), base + kHeaderBytes) ==
-               1 &&
-           EVP_EncryptUpdate(c.ctx, nullptr, &len, base, static_cast<int>(kHeaderBytes)) == 1 &&
-           EVP_EncryptUpdate(c.ctx, text, &len, text, body) == 1 &&
-           EVP_EncryptFinal_ex(c.ctx, text + len, &len) == 1 &&
-           EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagBytes),
+    return ctx != nullptr &&
+           EVP_EncryptInit_ex(ctx, nullptr, nullptr, key.data(), base + kHeaderBytes) == 1 &&
+           EVP_EncryptUpdate(ctx, nullptr, &len, base, static_cast<int>(kHeaderBytes)) == 1 &&
+           EVP_EncryptUpdate(ctx, text, &len, text, body) == 1 &&
+           EVP_EncryptFinal_ex(ctx, text + len, &len) == 1 &&
+           EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagBytes),
                                text + body) == 1;
 }
 
 // Decrypts in place; false if the tag does not match (or OpenSSL fails).
 bool open_in_place(std::string& buf, const KeyBytes& key) {
-    CipherCtx c;
+    EVP_CIPHER_CTX* ctx = thread_cipher_ctx(false);
     int len = 0;
     unsigned char* base = uc(buf.data());
     int body = static_cast<int>(buf.size() - kEnvelopeBytes);
     unsigned char* text = base + kHeaderBytes + kNonceBytes;
-    return c.ctx != nullptr &&
-           EVP_DecryptInit_ex(c.ctx, aes_256_gcm(), nullptr, key.data(), base + kHeaderBytes) ==
-               1 &&
-           EVP_DecryptUpdate(c.ctx, nullptr, &len, base, static_cast<int>(kHeaderBytes)) == 1 &&
-           EVP_DecryptUpdate(c.ctx, text, &len, text, body) == 1 &&
-           EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagBytes),
+    return ctx != nullptr &&
+           EVP_DecryptInit_ex(ctx, nullptr, nullptr, key.data(), base + kHeaderBytes) == 1 &&
+           EVP_DecryptUpdate(ctx, nullptr, &len, base, static_cast<int>(kHeaderBytes)) == 1 &&
+           EVP_DecryptUpdate(ctx, text, &len, text, body) == 1 &&
+           EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagBytes),
                                text + body) == 1 &&
-           EVP_DecryptFinal_ex(c.ctx, text + len, &len) == 1;
+           EVP_DecryptFinal_ex(ctx, text + len, &len) == 1;
 }
 
 OpenResult failure(TokenError e) {

@@ -48,5 +48,13 @@ TEST(WsHandshake, OfferedSubprotocols) {
     EXPECT_EQ(offered_subprotocols(" , "), V{});
 }
 
+TEST(WsHandshake, FirstSubprotocol) {
+    EXPECT_EQ(first_subprotocol("token"), "token");
+    EXPECT_EQ(first_subprotocol(" a ,b,\tc\t"), "a");
+    EXPECT_EQ(first_subprotocol(",, ,b, c"), "b");
+    EXPECT_EQ(first_subprotocol(""), "");
+    EXPECT_EQ(first_subprotocol(" , "), "");
+}
+
 }  // namespace
 }  // namespace parley::messaging
