@@ -80,6 +80,8 @@ class ChatSession {
 
     void admit();
     void read_handshake();
+    void read_handshake_plain(boost::system::error_code ec);
+    static void on_handshake_readable(void* self, const boost::system::error_code& ec);
     void on_handshake(const boost::system::error_code& ec);
     void claim_token_cluster_wide(token::ChatTokenClaims claims, std::string room_id,
                                   std::string key, std::string token);
