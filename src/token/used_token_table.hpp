@@ -21,6 +21,8 @@ struct TokenDigest {
     // 32 lower-case hex digits, and back (false for anything else).
     std::string hex() const;
     static bool from_hex(std::string_view hex, TokenDigest& out);
+    // The same 32 digits written at out[0, 32), without allocating.
+    void write_hex(char* out) const;
 };
 
 class UsedTokenTable {
