@@ -53,7 +53,8 @@ else
   perf stat -x, -e "$events" -p $pid -- sleep 0.7 2>"$stat"
   wait $load
   grep -E '^open' "$out"
-  per=$(grep -E ',syscalls:sys_enter_sendto,' "$stat" | cut -d, -f1)  # one 101 response each
+  # One 101 response each: uSockets sends it with sendto, Parley with sendmsg.
+  per=$(grep -E ',syscalls:sys_enter_(sendto|sendmsg),' "$stat" | cut -d, -f1 | awk '{s += $1} END {print s + 0}')
   unit=connection
 fi
 echo "$server $what: per $unit over $per"
