@@ -70,7 +70,7 @@ void ChatSession::read_handshake() {
 
 // A plain socket's upgrade is read as it arrives and fed to Beast's parser here, as Beast's
 // async_read_header would, but without its composed operation: four layers of handlers and an
-// allocation a connection, about a tenth of the CPU of accepting one.
+// allocation a connection (about 1 µs of the ~50 µs of server CPU a connection costs).
 void ChatSession::on_handshake_readable(void* p, const boost::system::error_code& ec) {
     auto self = static_cast<ChatSession*>(p)->ref();  // alive until this returns
     self->read_handshake_plain(ec);
