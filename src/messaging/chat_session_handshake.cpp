@@ -6,7 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/core/string.hpp>
+#include <boost/beast/core/read_size.hpp>
 
 #include "messaging/chat_handshake_state.hpp"
 #include "messaging/chat_session.hpp"
@@ -20,21 +20,6 @@ namespace parley::messaging {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
-
-namespace {
-bool header_has_token(std::string_view value, std::string_view token) {
-    // "keep-alive, Upgrade" contains "upgrade"
-    while (true) {
-        const auto comma = value.find(',');
-        auto part = value.substr(0, comma);
-        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-        while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
-        if (boost::beast::iequals(part, token)) return true;
-        if (comma == std::string_view::npos) return false;
-        value.remove_prefix(comma + 1);
-    }
-}
-}  // namespace
 
 // Over TLS, after the TLS handshake: a refusal is then readable by the client.
 void ChatSession::admit() {
@@ -82,10 +67,8 @@ void ChatSession::read_handshake_plain(boost::system::error_code ec) {
     auto& buffer = handshake_->buffer;
     auto& parser = handshake_->parser;
     while (true) {
-        // As beast::read_size: at least 512 bytes, never past the buffer's limit.
-        const std::size_t room =
-            std::min(std::max<std::size_t>(512, buffer.capacity() - buffer.size()),
-                     buffer.max_size() - buffer.size());
+        // What Beast's own read asks for: at least 512 bytes, never past the buffer's limit.
+        const std::size_t room = boost::beast::read_size(buffer, 65536);
         if (room == 0) return on_handshake(http::error::buffer_overflow);
         const std::size_t n = socket_.read_some(buffer.prepare(room), ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again) {
@@ -119,8 +102,8 @@ void ChatSession::on_handshake(const boost::system::error_code& ec) {
     const auto& req = handshake_->parser.get();
 
     if (req.method() != http::verb::get ||
-        !header_has_token(req[http::field::upgrade], "websocket") ||
-        !header_has_token(req[http::field::connection], "upgrade"))
+        !header_lists_token(req[http::field::upgrade], "websocket") ||
+        !header_lists_token(req[http::field::connection], "upgrade"))
         return reject_handshake(426, "This endpoint speaks WebSocket only");
     if (!handshake_->parser.is_done())
         return reject_handshake(400, "An upgrade request has no body");

@@ -3,7 +3,9 @@
 #include <openssl/evp.h>
 
 #include <array>
-#include <memory>
+#include <boost/beast/core/string.hpp>
+
+#include "token/fast_digest.hpp"
 
 namespace parley::messaging {
 
@@ -27,29 +29,25 @@ std::string_view trim_ows(std::string_view s) {
     return s;
 }
 
-// SHA-1 fetched once and one digest context per thread: EVP_Digest fetches the algorithm and
-// allocates two contexts on every call, which cost more than the hashing.
-bool sha1(std::string_view a, std::string_view b, unsigned char* out, unsigned int* len) {
-    static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA1", nullptr);
-    struct Free {
-        void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-    };
-    thread_local std::unique_ptr<EVP_MD_CTX, Free> ctx(EVP_MD_CTX_new());
-    return md != nullptr && ctx && EVP_DigestInit_ex2(ctx.get(), md, nullptr) == 1 &&
-           EVP_DigestUpdate(ctx.get(), a.data(), a.size()) == 1 &&
-           EVP_DigestUpdate(ctx.get(), b.data(), b.size()) == 1 &&
-           EVP_DigestFinal_ex(ctx.get(), out, len) == 1;
+// The next entry of a comma-separated header list, spaces and tabs trimmed, and `rest` moved
+// past it; empty entries included (the callers skip them).
+std::string_view next_list_item(std::string_view& rest) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = trim_ows(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    return item;
 }
 }  // namespace
 
 std::string websocket_accept_key(std::string_view sec_websocket_key) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int digest_len = 0;
-    if (!sha1(sec_websocket_key, kWebSocketGuid, digest.data(), &digest_len)) return {};
+    const auto digest =
+        token::fast_digest(token::DigestAlgorithm::Sha1, {sec_websocket_key, kWebSocketGuid});
+    if (digest.size == 0) return {};
 
     // EVP_EncodeBlock writes 4 bytes per 3 input bytes plus a terminating NUL.
     std::array<unsigned char, 4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1> encoded{};
-    const int n = EVP_EncodeBlock(encoded.data(), digest.data(), static_cast<int>(digest_len));
+    const int n =
+        EVP_EncodeBlock(encoded.data(), digest.bytes.data(), static_cast<int>(digest.size));
     if (n < 0) return {};
     return std::string(reinterpret_cast<const char*>(encoded.data()), static_cast<std::size_t>(n));
 }
@@ -70,23 +68,21 @@ bool is_valid_subprotocol_token(std::string_view s) {
 
 std::vector<std::string_view> offered_subprotocols(std::string_view header) {
     std::vector<std::string_view> out;
-    while (true) {
-        const std::size_t comma = header.find(',');
-        const std::string_view item = trim_ows(header.substr(0, comma));
-        if (!item.empty()) out.push_back(item);
-        if (comma == std::string_view::npos) break;
-        header.remove_prefix(comma + 1);
-    }
+    while (!header.empty())
+        if (auto item = next_list_item(header); !item.empty()) out.push_back(item);
     return out;
 }
 
 std::string_view first_subprotocol(std::string_view header) {
-    while (true) {
-        const std::size_t comma = header.find(',');
-        const std::string_view item = trim_ows(header.substr(0, comma));
-        if (!item.empty() || comma == std::string_view::npos) return item;
-        header.remove_prefix(comma + 1);
-    }
+    while (!header.empty())
+        if (auto item = next_list_item(header); !item.empty()) return item;
+    return {};
+}
+
+bool header_lists_token(std::string_view value, std::string_view token) {
+    while (!value.empty())
+        if (boost::beast::iequals(next_list_item(value), token)) return true;
+    return false;
 }
 
 ConnectOptions parse_connect_options(std::string_view target) {

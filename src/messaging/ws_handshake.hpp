@@ -22,6 +22,9 @@ bool is_valid_subprotocol_token(std::string_view s);
 std::vector<std::string_view> offered_subprotocols(std::string_view header);
 // The first of those (where the chat token rides), or empty; allocates nothing.
 std::string_view first_subprotocol(std::string_view header);
+// Whether a comma-separated header value (Connection: "keep-alive, Upgrade") lists `token`,
+// compared case-insensitively.
+bool header_lists_token(std::string_view value, std::string_view token);
 
 // Parley's opt-in extensions, asked for in the request target's query (docs/extensions.md):
 // ?history=N (backfill the room's last N messages) and ?presence=1 (join/leave events). Other

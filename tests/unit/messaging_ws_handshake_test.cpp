@@ -48,6 +48,15 @@ TEST(WsHandshake, OfferedSubprotocols) {
     EXPECT_EQ(offered_subprotocols(" , "), V{});
 }
 
+TEST(WsHandshake, HeaderListsToken) {
+    EXPECT_TRUE(header_lists_token("Upgrade", "upgrade"));
+    EXPECT_TRUE(header_lists_token("keep-alive, Upgrade", "upgrade"));
+    EXPECT_TRUE(header_lists_token(" keep-alive ,\tUPGRADE\t", "upgrade"));
+    EXPECT_FALSE(header_lists_token("keep-alive", "upgrade"));
+    EXPECT_FALSE(header_lists_token("upgrade-insecure", "upgrade"));
+    EXPECT_FALSE(header_lists_token("", "upgrade"));
+}
+
 TEST(WsHandshake, FirstSubprotocol) {
     EXPECT_EQ(first_subprotocol("token"), "token");
     EXPECT_EQ(first_subprotocol(" a ,b,\tc\t"), "a");

@@ -109,12 +109,18 @@ TEST(ReplayGuard, ConcurrentDistinctIdsAllSucceed) {
     EXPECT_EQ(wins.load(), 8000);
 }
 
+// A fresh directory of its own for one journal test.
+std::filesystem::path fresh_dir(const std::string& name) {
+    auto dir = std::filesystem::temp_directory_path() /
+               (name + "-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
 }  // namespace
 
 TEST(ReplayGuardJournal, UsedIdsSurviveARestart) {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("parley-replay-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
-    std::filesystem::create_directories(dir);
+    auto dir = fresh_dir("parley-replay");
     auto file = dir / "used-tokens";
     {
         parley::token::ReplayGuard guard;
@@ -139,10 +145,7 @@ TEST(ReplayGuardJournal, UsedIdsSurviveARestart) {
 }
 
 TEST(ReplayGuardJournal, AProcessThatDiesStillLeavesItsIds) {
-    auto dir =
-        std::filesystem::temp_directory_path() /
-        ("parley-replay-die-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
-    std::filesystem::create_directories(dir);
+    auto dir = fresh_dir("parley-replay-die");
     auto file = dir / "used-tokens";
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
@@ -179,10 +182,7 @@ TEST(ReplayGuardJournal, AProcessThatDiesStillLeavesItsIds) {
 }
 
 TEST(ReplayGuardJournal, ReadsTheEarlierFormatAndWritesDigests) {
-    auto dir =
-        std::filesystem::temp_directory_path() /
-        ("parley-replay-old-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
-    std::filesystem::create_directories(dir);
+    auto dir = fresh_dir("parley-replay-old");
     auto file = dir / "used-tokens";
     {
         std::ofstream old(file);
