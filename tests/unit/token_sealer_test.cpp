@@ -265,6 +265,25 @@ TEST_F(TokenSealerTest, TokenFromAnotherRingIsRejected) {
     fs::remove_all(dir);
 }
 
+// Each thread keeps its cipher keyed while the key stays the same: switching keys back and
+// forth, in both directions, and a failed open in between must never use a stale key.
+TEST_F(TokenSealerTest, AlternatingKeysSealAndOpenOnOneThread) {
+    TokenSealer other(KeyRing::ephemeral());
+    for (int round = 0; round < 3; ++round) {
+        auto mine = sealer_.seal(full_claims());
+        auto theirs = other.seal(typical_claims());
+        auto r = sealer_.open(mine, kIssued);
+        ASSERT_TRUE(r.ok()) << round;
+        EXPECT_EQ(r.claims->user_id, full_claims().user_id);
+        expect_rejected(other.open(mine, kIssued), "mine opened by the other ring");
+        r = other.open(theirs, kIssued);
+        ASSERT_TRUE(r.ok()) << round;
+        EXPECT_EQ(r.claims->user_id, typical_claims().user_id);
+        expect_rejected(sealer_.open(theirs, kIssued), "theirs opened by my ring");
+        EXPECT_TRUE(sealer_.open(mine, kIssued).ok()) << round;
+    }
+}
+
 TEST_F(TokenSealerTest, ExpiredTokenIsRejected) {
     auto t = sealer_.seal(typical_claims());
     EXPECT_TRUE(sealer_.open(t, kIssued - 5000).ok());  // a little clock skew is fine
