@@ -44,9 +44,9 @@ void intrusive_ptr_release(ChatSession* s) noexcept {
 // io_contexts, after the EdgeContext is gone. The open-connections gauge drops in finish().
 ChatSession::~ChatSession() = default;
 
+// TCP_NODELAY is already on: the listener saw to it (chat_listener.cpp).
 void ChatSession::start() {
     boost::system::error_code ec;
-    socket_.set_no_delay(ec);
     last_activity_ms_ = model::now_millis();
     deadline_ms_ = last_activity_ms_ + ctx_.settings.handshake_timeout_ms;
     ctx_.hub->attach(ref());

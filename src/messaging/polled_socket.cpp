@@ -1,7 +1,6 @@
 #include "messaging/polled_socket.hpp"
 
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -137,13 +136,6 @@ asio::ip::tcp::endpoint PolledSocket::remote_endpoint(boost::system::error_code&
     }
     ep.resize(len);
     return ep;
-}
-
-void PolledSocket::set_no_delay(boost::system::error_code& ec) {
-    ec = {};
-    int one = 1;
-    if (::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
-        ec = polled_errno_code();
 }
 
 void PolledSocket::shutdown_send(boost::system::error_code& ec) {

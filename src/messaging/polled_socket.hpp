@@ -61,7 +61,6 @@ class PolledSocket {
     std::size_t write_some(const ConstBufferSequence& buffers, boost::system::error_code& ec);
     std::size_t available(boost::system::error_code& ec) const;
     boost::asio::ip::tcp::endpoint remote_endpoint(boost::system::error_code& ec) const;
-    void set_no_delay(boost::system::error_code& ec);
     void shutdown_send(boost::system::error_code& ec);
     // Unregisters from the poller (nothing parked is called after this; Asio-style waits get
     // operation_aborted, posted), then closes the descriptor.
