@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/asio/detail/scheduler.hpp>
 #include <cerrno>
 
 #include "messaging/readiness_poller.hpp"
@@ -32,7 +33,18 @@ ReadinessPoller* poller_or_close(asio::io_context& loop, int fd) {
 }  // namespace
 
 PolledSocket::PolledSocket(asio::io_context& loop, int fd)
-    : poller_(poller_or_close(loop, fd)), fd_(fd) {}
+    : PolledEdge(&PolledSocket::on_edge), poller_(poller_or_close(loop, fd)), fd_(fd) {}
+
+void PolledSocket::on_edge(void* loop, asio::detail::scheduler_operation* edge,
+                           const boost::system::error_code&, std::size_t events) {
+    auto& s = *static_cast<PolledSocket*>(static_cast<PolledEdge*>(edge));
+    s.taken();
+    if (loop == nullptr) return;  // the loop's queue destroyed unrun: nothing to call
+    // The loop counts each operation it runs as finished work; a reactor event was never
+    // counted as started, so it is compensated, as Asio does for its own descriptors.
+    static_cast<asio::detail::scheduler*>(loop)->compensating_work_started();
+    s.poller_->on_edge(s, static_cast<std::uint32_t>(events));
+}
 
 PolledSocket::~PolledSocket() {
     close();

@@ -1,7 +1,8 @@
 #pragma once
-// A chat connection's TCP socket, served by its loop's ReadinessPoller instead of Asio's
-// reactor: a file descriptor, a poller reference, what the poller last said about it and two
-// parked-wait slots that hold no heap (a function pointer and its owner). An idle connection's
+// A chat connection's TCP socket, served by its loop's ReadinessPoller instead of an Asio
+// socket: a file descriptor, its entry in the loop's epoll, a poller reference, what the poller
+// last said about it and two parked-wait slots that hold no heap (a function pointer and its
+// owner). An idle connection's
 // readable-wait then costs nothing beyond the socket itself, where an Asio socket keeps a
 // descriptor state (~170 bytes, never given back to the heap) and a parked operation (~200).
 //
@@ -16,6 +17,7 @@
 #include <sys/uio.h>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/compose.hpp>
+#include <boost/asio/detail/scheduler_operation.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -28,13 +30,24 @@ namespace parley::messaging {
 class ReadinessPoller;
 class PolledSocket;
 
+// What a socket is to its loop's epoll (readiness_poller.hpp): an operation Asio's reactor
+// queues on the loop when the kernel reports the socket, with the events as its result.
+class PolledEdge : public boost::asio::detail::scheduler_operation {
+  protected:
+    explicit PolledEdge(func_type on_edge) : scheduler_operation(on_edge) {}
+    ~PolledEdge() = default;
+    // Queued by the reactor and not yet called (epoll never reports an empty event set).
+    bool pending() const { return task_result_ != 0; }
+    void taken() { task_result_ = 0; }
+};
+
 // Repeats `step(ec)` until it does not say would_block, waiting on `socket` for `wait_for()`
 // in between; never completes inside the initiating call. The composed reads and writes of
 // the plain socket and of the TLS stream over it.
 template <class Step, class WaitFor, class Token>
 auto async_until_ready(PolledSocket& socket, Step step, WaitFor wait_for, Token&& token);
 
-class PolledSocket {
+class PolledSocket : private PolledEdge {
   public:
     using executor_type = boost::asio::io_context::executor_type;
     enum Direction : std::uint8_t { Read = 0, Write = 1 };
@@ -144,14 +157,20 @@ class PolledSocket {
     void defer_if_ready(Direction d);
     // Poller side.
     void note_events(std::uint32_t events);
+    boost::asio::detail::scheduler_operation* edge() { return this; }
+    bool edge_pending() const { return pending(); }
+    void edge_taken() { taken(); }
+    // Called by the loop for a queued edge; `loop` is null when the loop is destroyed unrun.
+    static void on_edge(void* loop, boost::asio::detail::scheduler_operation* edge,
+                        const boost::system::error_code& ec, std::size_t events);
 
     ReadinessPoller* poller_;
     int fd_;
     std::uint8_t ready_ = bit(Write);  // a fresh connection can take bytes
     bool registered_ = false;
     // Parked waits: one callback per direction, one owner for both (a connection parks only
-    // its own). The socket is 48 bytes in all; an Asio socket is 40, plus a reactor state
-    // (~170) and, parked, an operation (~200) on the heap.
+    // its own). The socket is 72 bytes in all, its 24-byte edge included; an Asio socket is
+    // 40, plus a reactor state (~170) and, parked, an operation (~200) on the heap.
     void* owner_ = nullptr;
     WaitFn parked_[2] = {nullptr, nullptr};
     HandlerWait* handler_waits_ = nullptr;  // both directions, in start order

@@ -1,21 +1,23 @@
 #pragma once
-// One event loop's readiness source for its chat connections, the way uSockets does it: an
-// epoll of our own, registered once with the loop's io_context reactor as an internal
-// descriptor whose operation never completes (as Asio's own signal pipe is). Each time it turns
-// readable, every ready connection is served inline on the loop's thread (so the hub's corked
-// flush pass still batches their writes). Nothing is re-armed: a public async_wait would cost
-// an epoll_ctl(MOD) on every loop pass, about 1.3 µs a connection opened on this VM.
-// A connection is registered once, edge-triggered, with its PolledSocket as epoll_data: an idle
-// connection then costs the kernel's epoll item and nothing in Asio (no descriptor state, no
-// parked operation), which is most of what Asio kept per idle connection.
-#include <sys/epoll.h>
-
-#include <array>
+// One event loop's readiness source for its chat connections, the way uSockets does it: each
+// connection's socket is registered once, edge-triggered, straight in the epoll of the loop's
+// Asio reactor, with the socket itself (a scheduler operation) as the event's data. When the
+// kernel reports it, the reactor queues that operation on the loop like any completion, and the
+// loop calls it: one epoll_wait per loop pass serves Asio's timers and every chat connection
+// alike. Nothing is re-armed (an Asio async_wait costs an epoll_ctl(MOD) each time), and an idle
+// connection costs the kernel's epoll item and nothing in Asio (no descriptor state, no parked
+// operation), which is most of what Asio kept per idle connection.
+//
+// Asio does not offer this: the reactor's epoll descriptor and the scheduler's queue are
+// reached as private members (readiness_poller.cpp), so this builds against the epoll reactor
+// of Boost 1.81 only, and each loop's io_context must be run by one thread at a time.
 #include <boost/asio/detail/reactor.hpp>
+#include <boost/asio/detail/scheduler.hpp>
 #include <boost/asio/execution_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -33,7 +35,7 @@ class ReadinessPoller : public boost::asio::execution_context::service {
 
     // On the loop's thread. Registers `s` edge-triggered for reads, writes and hang-ups.
     void add(PolledSocket& s, boost::system::error_code& ec);
-    // Unregisters `s`; events already taken from the kernel for it are dropped, so nothing
+    // Unregisters `s`; an event already taken from the kernel for it is dropped, so nothing
     // reaches it after this returns (it may be destroyed at once).
     void remove(PolledSocket& s);
     // `s` has a parked wait whose readiness is already known: serve it soon, never inline.
@@ -43,30 +45,27 @@ class ReadinessPoller : public boost::asio::execution_context::service {
     std::size_t registered() const { return registered_; }
 
   private:
-    class EdgeOp;
+    friend class PolledSocket;
 
     void shutdown() override;
-    void on_ready();
+    // The kernel reported `s` (called from the loop's queue).
+    void on_edge(PolledSocket& s, std::uint32_t events);
     void run_deferred();
     // Calls `s`'s parked waits whose direction is ready; stops as soon as `s` is removed.
     void serve(PolledSocket& s);
-
-    static constexpr int kBatch = 256;
-    // Rounds of kBatch per wake-up before the loop's other handlers get a turn.
-    static constexpr int kMaxRounds = 8;
+    // Serves `s`, logging (not propagating) what a handler threw: one connection's failure
+    // must not stop the loop's others.
+    void serve_guarded(PolledSocket& s);
 
     boost::asio::io_context& loop_;
+    boost::asio::detail::scheduler& scheduler_;
     boost::asio::detail::reactor& reactor_;
-    int epoll_fd_;
-    boost::asio::detail::reactor::per_descriptor_data reactor_data_{};
-    // The reactor does not count an internal descriptor as work: while connections are
+    int epoll_fd_;  // the reactor's, not ours to close
+    // The reactor does not count a registered descriptor as work: while connections are
     // registered, this keeps the loop's run() from returning (as a parked wait did).
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> busy_;
-    bool continuation_posted_ = false;
     bool shut_down_ = false;
     std::size_t registered_ = 0;
-    std::array<epoll_event, kBatch> events_{};
-    int batch_end_ = 0;  // events_[0, batch_end_) are being served
     std::vector<PolledSocket*> deferred_;
     std::vector<PolledSocket*> running_deferred_;
     bool deferred_posted_ = false;

@@ -23,8 +23,10 @@ TEST(ChatSessionSize, StaysSmall) {
     // more than Asio's socket but without its 168-byte descriptor state and parked wait; the
     // OutboundQueue is one pointer until a connection queues a frame. 312 -> 272: the reference
     // count is in the session (no weak self-reference) and the parser's message buffer is made
-    // only when a message arrives.
-    EXPECT_LE(sizeof(ChatSession), 272u);
+    // only when a message arrives. 272 -> 296: the socket carries its 24-byte epoll edge, the
+    // operation Asio's reactor queues (docs/performance.md q): one epoll_wait a loop pass instead
+    // of two; the heap chunk grows by 16 bytes (288 -> 304).
+    EXPECT_LE(sizeof(ChatSession), 296u);
     EXPECT_LE(sizeof(SessionIdentity), 24u);
     EXPECT_LE(sizeof(UserProfile), 16u);  // + the id's bytes, in the same allocation
 }

@@ -222,8 +222,8 @@ TEST(ReadinessPoller, HangUpStaysReady) {
     EXPECT_EQ(ec, asio::error::eof);
 }
 
-// More connections ready at once than one wake-up serves (8 batches of 256): the rest are
-// served after a post, none is lost.
+// More connections ready at once than one epoll_wait of the reactor returns (128): the rest
+// come with its next calls, none is lost.
 TEST(ReadinessPoller, MoreReadyThanOneWakeUpServesAreAllServed) {
     constexpr int kPairs = 2200;
     rlimit lim{};
