@@ -2,9 +2,9 @@
 // A chat connection's TCP socket, served by its loop's ReadinessPoller instead of an Asio
 // socket: a file descriptor, its entry in the loop's epoll, a poller reference, what the poller
 // last said about it and two parked-wait slots that hold no heap (a function pointer and its
-// owner). An idle connection's
-// readable-wait then costs nothing beyond the socket itself, where an Asio socket keeps a
-// descriptor state (~170 bytes, never given back to the heap) and a parked operation (~200).
+// owner). An idle connection's readable-wait then costs nothing beyond the socket itself, where
+// an Asio socket keeps a descriptor state (~170 bytes, never given back to the heap) and a
+// parked operation (~200).
 //
 // Edge-triggered: the poller says once that a direction became ready; the socket remembers it
 // until a read or write says EAGAIN (or a short read or write shows the kernel buffer drained),

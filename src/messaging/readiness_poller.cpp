@@ -24,9 +24,9 @@ namespace {
 static_assert(std::is_same_v<detail::reactor, detail::epoll_reactor>,
               "the readiness poller registers sockets in Asio's epoll reactor");
 
-// Private members of Asio's reactor and scheduler, reached through the rule that an explicit
-// instantiation may name them (the usual way to test private state without changing a class).
-// A Boost that renames or retypes them fails to compile here.
+// Private members of Asio's reactor and scheduler, reached through the C++ rule that an
+// explicit template instantiation may name them; no Asio header is changed. A Boost that
+// renames or retypes them fails to compile here.
 template <class Tag, typename Tag::type Member>
 struct Expose {
     friend typename Tag::type member(Tag) { return Member; }
