@@ -1,8 +1,6 @@
 #include "messaging/chat_listener.hpp"
 
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
@@ -26,9 +24,7 @@ ChatListener::ChatListener(asio::io_context& accept_ctx, asio::ip::tcp::acceptor
 
 void ChatListener::start() {
     boost::system::error_code ec;
-    const int one = 1;
-    if (::setsockopt(listen_.native_handle(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == 0)
-        no_delay_ = NoDelay::Unknown;
+    no_delay_.on_listen(listen_.native_handle());
     // accept4() below must not block: the descriptor Asio hands over may be blocking.
     const int flags = ::fcntl(listen_.native_handle(), F_GETFL);
     if (flags < 0 || ::fcntl(listen_.native_handle(), F_SETFL, flags | O_NONBLOCK) != 0)
@@ -36,20 +32,6 @@ void ChatListener::start() {
     if (!ec) listen_.start_polling(ec);
     if (ec) return accept_failed(ec);
     do_accept();
-}
-
-// Chat frames are small and latency-bound: Nagle's algorithm must be off on every connection.
-void ChatListener::ensure_no_delay(int fd) {
-    if (no_delay_ == NoDelay::Inherited) return;
-    int on = 0;
-    socklen_t len = sizeof on;
-    if (no_delay_ == NoDelay::Unknown) {
-        const bool copied = ::getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, &len) == 0 && on != 0;
-        no_delay_ = copied ? NoDelay::Inherited : NoDelay::PerConnection;
-        if (copied) return;
-    }
-    const int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // best effort, as before
 }
 
 void ChatListener::stop() {
@@ -109,7 +91,7 @@ void ChatListener::accept_failed(const boost::system::error_code& ec) {
 }
 
 void ChatListener::start_session(int fd) {
-    ensure_no_delay(fd);
+    no_delay_.on_accept(fd);
     std::size_t loop = next_loop_.fetch_add(1) % hub_.loop_count();
     // The context current now: a reload later leaves this connection's alone (its SSL holds a
     // reference to its SSL_CTX).

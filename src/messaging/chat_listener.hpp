@@ -6,10 +6,10 @@
 // async_wait re-arms its registration with one each time).
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
-#include <cstdint>
 #include <memory>
 
 #include "messaging/edge_context.hpp"
+#include "messaging/listener_no_delay.hpp"
 #include "messaging/polled_socket.hpp"
 #include "messaging/room_hub.hpp"
 #include "messaging/server_tls_context.hpp"
@@ -36,7 +36,6 @@ class ChatListener : public std::enable_shared_from_this<ChatListener> {
     void accept_round();
     void accept_failed(const boost::system::error_code& ec);
     void start_session(int fd);
-    void ensure_no_delay(int fd);
 
     static constexpr int kAcceptsPerWake = 64;
 
@@ -48,11 +47,7 @@ class ChatListener : public std::enable_shared_from_this<ChatListener> {
     std::atomic<std::size_t> next_loop_{0};
     boost::asio::steady_timer retry_timer_;
     bool accept_failing_ = false;  // warn once per run of failures, not once per retry
-    // TCP_NODELAY is set on the listening socket, which Linux copies to each accepted one:
-    // checked on the first connection (and set on each one only if it was not copied), so
-    // the usual connection costs no setsockopt, about 1 µs of system call on this VM.
-    enum class NoDelay : std::uint8_t { Unknown, Inherited, PerConnection };
-    NoDelay no_delay_ = NoDelay::PerConnection;
+    ListenerNoDelay no_delay_;     // on the listening socket, copied to accepted ones
 };
 
 }  // namespace parley::messaging
