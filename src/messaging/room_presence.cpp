@@ -1,5 +1,7 @@
 #include "messaging/room_presence.hpp"
 
+#include <algorithm>
+
 namespace parley::messaging {
 
 void RoomPresence::connected(const std::string& room_id, const UserProfilePtr& who, bool listens,
@@ -9,9 +11,12 @@ void RoomPresence::connected(const std::string& room_id, const UserProfilePtr& w
     ++room.connections;
     if (listens) ++room.listeners;
     const std::string_view user_id = who->user_id();
-    auto it = room.users.lower_bound(user_id);
-    if (it == room.users.end() || it->user_id() != user_id) {
-        it = room.users.insert(it, Member{.profile = who, .connected_since_ms = now_ms});
+    auto it = room.users.find(user_id);
+    if (it == room.users.end()) {
+        it = room.users
+                 .insert(Member{
+                     .profile = who, .connected_since_ms = now_ms, .hash = UserIdHash::of(user_id)})
+                 .first;
         if (!shared_events_) note_change(room, user_id, true);
     }
     ++it->connections;
@@ -70,14 +75,21 @@ PresencePage RoomPresence::page(const std::string& room_id, const std::string& a
     const auto& room = r->second;
     out.connection_count = room.connections;
     out.user_count = room.users.size();
-    auto it = after_user.empty() ? room.users.begin()
-                                 : room.users.upper_bound(std::string_view(after_user));
-    for (; it != room.users.end() && out.users.size() < limit; ++it)
-        out.users.push_back(PresenceUser{.user_id = std::string(it->user_id()),
-                                         .attributes = it->profile->attributes(),
-                                         .connections = it->connections,
-                                         .connected_since_ms = it->connected_since_ms});
-    out.more = it != room.users.end();
+    // The members after `after_user`, the first `limit` of them by id: a pass over the room
+    // and a partial sort, as the set keeps no order (a page is asked for rarely, a join often).
+    std::vector<const Member*> after;
+    for (const Member& m : room.users)
+        if (after_user.empty() || m.user_id() > std::string_view(after_user)) after.push_back(&m);
+    const std::size_t n = std::min(limit, after.size());
+    auto by_id = [](const Member* a, const Member* b) { return a->user_id() < b->user_id(); };
+    std::partial_sort(after.begin(), after.begin() + static_cast<std::ptrdiff_t>(n), after.end(),
+                      by_id);
+    for (std::size_t i = 0; i < n; ++i)
+        out.users.push_back(PresenceUser{.user_id = std::string(after[i]->user_id()),
+                                         .attributes = after[i]->profile->attributes(),
+                                         .connections = after[i]->connections,
+                                         .connected_since_ms = after[i]->connected_since_ms});
+    out.more = after.size() > n;
     return out;
 }
 

@@ -2,6 +2,7 @@
 // allocation), and presence keeping a user's first connection's profile, not a copy.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -73,6 +74,38 @@ TEST(RoomPresence, PagesInBytewiseOrder) {
         after = seen.back();
     }
     EXPECT_EQ(seen, (std::vector<std::string>{"B", "a", "ab", "b", "\xc3\xa9"}));
+}
+
+// Enough users to grow the set several times, some with two connections, some gone: counts,
+// order and pages hold after the rehashes and erasures.
+TEST(RoomPresence, ManyUsersKeepCountsAndPageInOrder) {
+    RoomPresence presence;
+    constexpr int kUsers = 3000;
+    auto name = [](int i) { return "user-" + std::to_string(i); };
+    for (int k = 0; k < kUsers; ++k) {
+        const int i = (k * 1237) % kUsers;  // a scrambled arrival order
+        presence.connected("r", name(i), {}, false, k);
+        if (i % 3 == 0) presence.connected("r", name(i), {}, false, k);
+    }
+    std::set<std::string> expected;
+    for (int i = 0; i < kUsers; ++i) {
+        if (i % 5 == 0) presence.disconnected("r", name(i), false);
+        if (i % 5 != 0 || i % 3 == 0) expected.insert(name(i));
+    }
+    std::vector<std::string> seen;
+    std::string after;
+    for (;;) {
+        auto page = presence.page("r", after, 97);
+        EXPECT_EQ(page.user_count, expected.size());
+        for (auto& u : page.users) {
+            EXPECT_EQ(u.connections, (std::stoi(u.user_id.substr(5)) % 3 == 0 ? 2u : 1u) -
+                                         (std::stoi(u.user_id.substr(5)) % 5 == 0 ? 1u : 0u));
+            seen.push_back(u.user_id);
+        }
+        if (!page.more) break;
+        after = seen.back();
+    }
+    EXPECT_EQ(seen, std::vector<std::string>(expected.begin(), expected.end()));
 }
 
 }  // namespace
