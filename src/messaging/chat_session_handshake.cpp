@@ -7,6 +7,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/read_size.hpp>
+#include <boost/beast/http.hpp>
 
 #include "messaging/chat_handshake_state.hpp"
 #include "messaging/chat_session.hpp"
@@ -20,49 +21,6 @@ namespace parley::messaging {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
-
-namespace {
-
-// The fields an upgrade needs, each the first of its name (as Beast's operator[] gives), found
-// in one pass over the header: operator[] searches the fields' ordered set by name, about 700
-// instructions a lookup, a tenth of the whole upgrade (callgrind, docs/performance.md p).
-class UpgradeFields {
-  public:
-    enum Name { Upgrade, Connection, Version, Key, Protocol, kNames };
-
-    template <class Fields>
-    explicit UpgradeFields(const Fields& fields) {
-        unsigned seen = 0;
-        for (const auto& f : fields) {
-            const int i = index_of(f.name());
-            if (i < 0 || (seen & (1u << i)) != 0) continue;
-            seen |= 1u << i;
-            values_[static_cast<std::size_t>(i)] = f.value();
-        }
-    }
-    std::string_view operator[](Name n) const { return values_[n]; }
-
-  private:
-    static int index_of(http::field f) {
-        switch (f) {
-            case http::field::upgrade:
-                return Upgrade;
-            case http::field::connection:
-                return Connection;
-            case http::field::sec_websocket_version:
-                return Version;
-            case http::field::sec_websocket_key:
-                return Key;
-            case http::field::sec_websocket_protocol:
-                return Protocol;
-            default:
-                return -1;
-        }
-    }
-    std::array<std::string_view, kNames> values_{};
-};
-
-}  // namespace
 
 // Over TLS, after the TLS handshake: a refusal is then readable by the client.
 void ChatSession::admit() {
@@ -142,18 +100,15 @@ void ChatSession::on_handshake(const boost::system::error_code& ec) {
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
         return abort();  // the peer went away: nobody to answer
     if (ec) return reject_handshake(400, "Malformed HTTP request");
-    const auto& req = handshake_->parser.get();
-    const UpgradeFields fields(req);
+    const auto& req = handshake_->parser;
+    using Field = UpgradeRequestParser::Field;
 
-    if (req.method() != http::verb::get ||
-        !header_lists_token(fields[UpgradeFields::Upgrade], "websocket") ||
-        !header_lists_token(fields[UpgradeFields::Connection], "upgrade"))
+    if (req.method() != http::verb::get || !header_lists_token(req[Field::Upgrade], "websocket") ||
+        !header_lists_token(req[Field::Connection], "upgrade"))
         return reject_handshake(426, "This endpoint speaks WebSocket only");
-    if (!handshake_->parser.is_done())
-        return reject_handshake(400, "An upgrade request has no body");
-    if (fields[UpgradeFields::Version] != "13")
-        return reject_handshake(426, "Unsupported WebSocket version");
-    auto key = fields[UpgradeFields::Key];
+    if (!req.is_done()) return reject_handshake(400, "An upgrade request has no body");
+    if (req[Field::Version] != "13") return reject_handshake(426, "Unsupported WebSocket version");
+    auto key = req[Field::Key];
     if (!is_valid_websocket_key(key)) return reject_handshake(400, "Bad Sec-WebSocket-Key");
 
     auto options = parse_connect_options(req.target());
@@ -164,7 +119,7 @@ void ChatSession::on_handshake(const boost::system::error_code& ec) {
     }
     wants_presence_ = options.presence;
 
-    const std::string_view token = first_subprotocol(fields[UpgradeFields::Protocol]);
+    const std::string_view token = first_subprotocol(req[Field::Protocol]);
     if (token.empty()) return reject_handshake(401, "Missing chat token");
 
     auto now = model::now_millis();
