@@ -86,7 +86,6 @@ bool ReplayGuard::remember(const TokenDigest& digest, std::int64_t expires_at_ms
     // The digest's top bits pick the shard; the table indexes by its low word.
     Shard& shard = shards_[(digest.hi >> 60) & (kShards - 1)];
     std::lock_guard lock(shard.mutex);
-    shard.table.sweep_some(now_ms, kSweepSlotsPerCall);
     return shard.table.insert(digest, expires_at_ms, now_ms);
 }
 

@@ -108,23 +108,6 @@ void UsedTokenTable::erase_at(std::size_t i) {
     --size_;
 }
 
-std::size_t UsedTokenTable::sweep_some(std::int64_t now_ms, std::size_t slots) {
-    if (slots_.empty()) return 0;
-    std::size_t forgotten = 0;
-    for (std::size_t seen = 0; seen < slots && size_ > 0; ++seen) {
-        cursor_ &= slots_.size() - 1;
-        const Slot& s = slots_[cursor_];
-        if (s.expires_at_ms != kEmpty && s.expires_at_ms <= now_ms) {
-            // The hole may be refilled by a later record: look at this slot again.
-            erase_at(cursor_);
-            ++forgotten;
-        } else {
-            ++cursor_;
-        }
-    }
-    return forgotten;
-}
-
 std::size_t UsedTokenTable::sweep_all(std::int64_t now_ms) {
     if (slots_.empty()) return 0;
     std::size_t live = 0;
@@ -139,10 +122,23 @@ std::size_t UsedTokenTable::sweep_all(std::int64_t now_ms) {
         std::size_t forgotten = size_;
         slots_ = {};
         size_ = 0;
-        cursor_ = 0;
         return forgotten;
     }
-    return rebuild(capacity, now_ms);
+    if (capacity < slots_.size()) return rebuild(capacity, now_ms);
+    // The same size: the expired records are erased where they are, in one pass. Deletion only
+    // moves a record back into the hole at i, from a later slot or one already looked at (a run
+    // that wraps), so every slot is looked at with what it holds by the time the pass reaches it.
+    std::size_t forgotten = 0;
+    for (std::size_t i = 0; i < slots_.size();) {
+        const Slot& s = slots_[i];
+        if (s.expires_at_ms != kEmpty && s.expires_at_ms <= now_ms) {
+            erase_at(i);  // look at slot i again: it may hold a moved record now
+            ++forgotten;
+        } else {
+            ++i;
+        }
+    }
+    return forgotten;
 }
 
 std::size_t UsedTokenTable::rebuild(std::size_t capacity, std::int64_t now_ms) {
@@ -150,7 +146,6 @@ std::size_t UsedTokenTable::rebuild(std::size_t capacity, std::int64_t now_ms) {
     slots_.assign(capacity, Slot{});
     const std::size_t before = size_;
     size_ = 0;
-    cursor_ = 0;
     const std::size_t mask = capacity - 1;
     for (const auto& s : old) {
         if (s.expires_at_ms == kEmpty || s.expires_at_ms <= now_ms) continue;

@@ -30,9 +30,6 @@ class UsedTokenTable {
     // true: `d` was not remembered, or only with an expiry <= now_ms (then it is renewed); it is
     // now remembered until expires_at_ms. false: remembered and not yet expired (unchanged).
     bool insert(const TokenDigest& d, std::int64_t expires_at_ms, std::int64_t now_ms);
-    // Looks at up to `slots` slots from where the last call stopped, forgetting expired records
-    // (amortised sweeping: a few per insert, so a busy table cleans itself). Returns how many.
-    std::size_t sweep_some(std::int64_t now_ms, std::size_t slots);
     // Forgets every record expired at now_ms and shrinks the table when it got sparse.
     std::size_t sweep_all(std::int64_t now_ms);
     std::size_t size() const { return size_; }
@@ -54,7 +51,6 @@ class UsedTokenTable {
 
     std::vector<Slot> slots_;  // power-of-two size, or empty
     std::size_t size_ = 0;
-    std::size_t cursor_ = 0;  // where sweep_some resumes
 };
 
 }  // namespace parley::token
