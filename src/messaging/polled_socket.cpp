@@ -173,6 +173,7 @@ void PolledSocket::park(Direction d, WaitFn fn, void* owner) {
     if (!is_open()) return;
     parked_[d] = fn;
     owner_ = owner;
+    if (d == Write) watch_writes();
     defer_if_ready(d);
 }
 
@@ -182,6 +183,7 @@ void PolledSocket::push_handler_wait(Direction d, HandlerWait* w) {
     HandlerWait** tail = &handler_waits_;
     while (*tail) tail = &(*tail)->next;
     *tail = w;
+    if (d == Write) watch_writes();
     defer_if_ready(d);
 }
 
@@ -206,6 +208,13 @@ void PolledSocket::defer_if_ready(Direction d) {
     if (!ready(d) || !registered_ || (ready_ & kDeferred)) return;
     ready_ |= kDeferred;
     poller_->defer(*this);
+}
+
+void PolledSocket::watch_writes() {
+    if (!registered_ || ready(Write) || (ready_ & kWritesWatched)) return;
+    ready_ |= kWritesWatched;
+    // Not watchable: the write is retried at once and reports what is wrong.
+    if (!poller_->watch_writes(*this)) ready_ |= sticky(Write) | bit(Write);
 }
 
 void PolledSocket::note_events(std::uint32_t events) {

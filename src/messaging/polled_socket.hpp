@@ -141,7 +141,8 @@ class PolledSocket : private PolledEdge {
     static constexpr std::uint8_t bit(Direction d) { return d == Read ? 1 : 2; }
     // After a hang-up or error the direction stays ready: the next call reports it.
     static constexpr std::uint8_t sticky(Direction d) { return d == Read ? 4 : 8; }
-    static constexpr std::uint8_t kDeferred = 16;  // queued in the poller's deferred list
+    static constexpr std::uint8_t kDeferred = 16;       // queued in the poller's deferred list
+    static constexpr std::uint8_t kWritesWatched = 32;  // registered for EPOLLOUT too
 
     template <class MutableBufferSequence>
     static boost::asio::mutable_buffer first_buffer(const MutableBufferSequence& buffers) {
@@ -155,6 +156,8 @@ class PolledSocket : private PolledEdge {
 
     void push_handler_wait(Direction d, HandlerWait* w);
     void defer_if_ready(Direction d);
+    // Before a wait for writing: the registration gains write edges, once.
+    void watch_writes();
     // Poller side.
     void note_events(std::uint32_t events);
     boost::asio::detail::scheduler_operation* edge() { return this; }

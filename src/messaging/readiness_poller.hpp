@@ -33,8 +33,12 @@ class ReadinessPoller : public boost::asio::execution_context::service {
     explicit ReadinessPoller(boost::asio::io_context& loop);
     ~ReadinessPoller() override;
 
-    // On the loop's thread. Registers `s` edge-triggered for reads, writes and hang-ups.
+    // On the loop's thread. Registers `s` edge-triggered for reads and hang-ups; writes are
+    // added by watch_writes() once a write has had to wait.
     void add(PolledSocket& s, boost::system::error_code& ec);
+    // Adds write edges to `s`'s registration (the kernel then reports it at once if it has
+    // room). false: it could not (the socket is gone or the poller shut down).
+    bool watch_writes(PolledSocket& s);
     // Unregisters `s`; an event already taken from the kernel for it is dropped, so nothing
     // reaches it after this returns (it may be destroyed at once).
     void remove(PolledSocket& s);

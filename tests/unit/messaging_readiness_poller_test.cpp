@@ -148,6 +148,56 @@ TEST(ReadinessPoller, WritableWaitIsCalledOnceRoomFrees) {
     EXPECT_EQ(calls, 1);
 }
 
+// Write edges are asked for only once a write has had to wait (a fresh socket is registered
+// for reads alone): two rounds of a full send buffer, and an Asio-style write larger than the
+// buffer, each complete once the peer drains.
+TEST(ReadinessPoller, WriteWaitsWorkRoundAfterRound) {
+    asio::io_context io;
+    Pair p(io);
+    std::string chunk(64 * 1024, 'z');
+    auto drain = [&](std::size_t bytes) {
+        std::string sink(bytes, '\0');
+        std::size_t got = 0;
+        while (got < bytes) {
+            auto n = ::recv(p.peer, sink.data() + got, bytes - got, 0);
+            ASSERT_GT(n, 0);
+            got += static_cast<std::size_t>(n);
+        }
+    };
+    for (int round = 0; round < 2; ++round) {
+        boost::system::error_code ec;
+        std::size_t sent = 0;
+        for (int i = 0; i < 1000 && !ec; ++i) sent += p.ours->write_some(asio::buffer(chunk), ec);
+        ASSERT_EQ(ec, asio::error::would_block) << "round " << round;
+        int calls = 0;
+        p.ours->park(PolledSocket::Write, &count_call, &calls);
+        run_a_while(io);
+        EXPECT_EQ(calls, 0) << "round " << round;
+        drain(sent);
+        run_until(io, [&] { return calls == 1; });
+        EXPECT_EQ(calls, 1) << "round " << round;
+    }
+    std::string big(4 * 1024 * 1024, 'w');
+    bool done = false;
+    asio::async_write(*p.ours, asio::buffer(big),
+                      [&](const boost::system::error_code& ec, std::size_t n) {
+                          EXPECT_FALSE(ec);
+                          EXPECT_EQ(n, big.size());
+                          done = true;
+                      });
+    std::size_t got = 0;
+    std::string sink(256 * 1024, '\0');
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done && std::chrono::steady_clock::now() < until) {
+        io.restart();
+        io.run_for(std::chrono::milliseconds(2));
+        auto n = ::recv(p.peer, sink.data(), sink.size(), MSG_DONTWAIT);
+        if (n > 0) got += static_cast<std::size_t>(n);
+    }
+    EXPECT_TRUE(done);
+    drain(big.size() - got);
+}
+
 TEST(ReadinessPoller, ClosedSocketNeverCallsItsParkedWait) {
     asio::io_context io;
     Pair p(io);
