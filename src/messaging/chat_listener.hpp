@@ -31,13 +31,10 @@ class ChatListener : public std::enable_shared_from_this<ChatListener> {
   private:
     void do_accept();
     static void on_acceptable(void* self, const boost::system::error_code& ec);
-    // Accepts what is waiting now, then waits again (or goes on after a post when the bound
-    // was reached, or backs off after an error).
+    // Accepts one waiting connection, then waits again (or backs off after an error).
     void accept_round();
     void accept_failed(const boost::system::error_code& ec);
     void start_session(int fd);
-
-    static constexpr int kAcceptsPerWake = 64;
 
     boost::asio::ip::tcp::endpoint local_endpoint_;
     PolledSocket listen_;

@@ -54,13 +54,28 @@ PolledSocket::executor_type PolledSocket::get_executor() const {
     return poller_->loop().get_executor();
 }
 
-void PolledSocket::start_polling(boost::system::error_code& ec) {
+void PolledSocket::start_polling(boost::system::error_code& ec, Trigger trigger) {
     if (!is_open()) {
         ec = asio::error::bad_descriptor;
         return;
     }
+    if (registered_) {
+        ec = {};
+        return;
+    }
+    if (trigger == Trigger::Level)
+        ready_ |= kLevel;
+    else
+        ready_ &= static_cast<std::uint8_t>(~kLevel);
     poller_->add(*this, ec);
     registered_ = !ec;
+}
+
+void PolledSocket::stop_polling() {
+    if (!registered_) return;
+    poller_->remove(*this);  // also drops a queued event and a deferred serve
+    registered_ = false;
+    ready_ &= static_cast<std::uint8_t>(~(kDeferred | kWritesWatched));
 }
 
 std::size_t PolledSocket::read_some(asio::mutable_buffer buffer, boost::system::error_code& ec) {

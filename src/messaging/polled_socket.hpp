@@ -65,8 +65,16 @@ class PolledSocket : private PolledEdge {
     int native_handle() const { return fd_; }
     bool is_open() const { return fd_ >= 0; }
 
-    // On the loop's thread, once, before any wait.
-    void start_polling(boost::system::error_code& ec);
+    // Edge: the kernel reports the socket when it becomes ready (every chat connection).
+    // Level: on every loop pass while it is ready, for a listener that takes one connection a
+    // wake-up (chat_listener.cpp); write waits are not meant for it.
+    enum class Trigger : std::uint8_t { Edge, Level };
+    // On the loop's thread, before any wait; again after stop_polling().
+    void start_polling(boost::system::error_code& ec, Trigger trigger = Trigger::Edge);
+    // Out of the poller without closing (a listener backing off): nothing is reported, and no
+    // parked wait called, until start_polling() again.
+    void stop_polling();
+    bool level_triggered() const { return (ready_ & kLevel) != 0; }
 
     // Non-blocking; would_block when the kernel has nothing (or no room) now.
     std::size_t read_some(boost::asio::mutable_buffer buffer, boost::system::error_code& ec);
@@ -143,6 +151,7 @@ class PolledSocket : private PolledEdge {
     static constexpr std::uint8_t sticky(Direction d) { return d == Read ? 4 : 8; }
     static constexpr std::uint8_t kDeferred = 16;       // queued in the poller's deferred list
     static constexpr std::uint8_t kWritesWatched = 32;  // registered for EPOLLOUT too
+    static constexpr std::uint8_t kLevel = 64;          // registered level-triggered
 
     template <class MutableBufferSequence>
     static boost::asio::mutable_buffer first_buffer(const MutableBufferSequence& buffers) {

@@ -102,7 +102,7 @@ void ReadinessPoller::add(PolledSocket& s, boost::system::error_code& ec) {
     // wake-up spent on each connection whose request has not arrived yet; most connections
     // never fill their send buffer, and the one write edge they might need is asked for then.
     epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
+    ev.events = EPOLLIN | EPOLLRDHUP | (s.level_triggered() ? 0u : EPOLLET);
     ev.data.ptr = s.edge();
     if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, s.native_handle(), &ev) != 0) {
         ec = {errno, asio::error::get_system_category()};
@@ -114,7 +114,7 @@ void ReadinessPoller::add(PolledSocket& s, boost::system::error_code& ec) {
 bool ReadinessPoller::watch_writes(PolledSocket& s) {
     if (shut_down_) return false;
     epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | (s.level_triggered() ? 0u : EPOLLET);
     ev.data.ptr = s.edge();
     return ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, s.native_handle(), &ev) == 0;
 }

@@ -33,8 +33,9 @@ class ReadinessPoller : public boost::asio::execution_context::service {
     explicit ReadinessPoller(boost::asio::io_context& loop);
     ~ReadinessPoller() override;
 
-    // On the loop's thread. Registers `s` edge-triggered for reads and hang-ups; writes are
-    // added by watch_writes() once a write has had to wait.
+    // On the loop's thread. Registers `s` for reads and hang-ups, edge-triggered unless `s`
+    // asked for levels (PolledSocket::Trigger); writes are added by watch_writes() once a
+    // write has had to wait.
     void add(PolledSocket& s, boost::system::error_code& ec);
     // Adds write edges to `s`'s registration (the kernel then reports it at once if it has
     // room). false: it could not (the socket is gone or the poller shut down).
