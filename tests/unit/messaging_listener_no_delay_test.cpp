@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "messaging/listener_no_delay.hpp"
+#include "messaging_loopback_listener.hpp"
 
 namespace {
 
@@ -23,16 +24,7 @@ int no_delay_of(int fd) {
 
 // A listening socket on 127.0.0.1, and connections made to it and accepted.
 struct Door {
-    Door() {
-        listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        EXPECT_EQ(::bind(listen_fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-        EXPECT_EQ(::listen(listen_fd, 16), 0);
-        socklen_t len = sizeof addr;
-        EXPECT_EQ(::getsockname(listen_fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-    }
+    Door() { listen_fd = parley::messaging::testing::listen_on_loopback(addr); }
     ~Door() {
         for (int fd : fds) ::close(fd);
         ::close(listen_fd);

@@ -20,6 +20,7 @@
 
 #include "messaging/polled_socket.hpp"
 #include "messaging/readiness_poller.hpp"
+#include "messaging_loopback_listener.hpp"
 
 namespace {
 
@@ -61,6 +62,17 @@ void run_until(asio::io_context& io, Done done) {
 void run_a_while(asio::io_context& io) {
     io.restart();
     io.run_for(std::chrono::milliseconds(50));
+}
+
+// Reads and discards `bytes` from a blocking descriptor.
+void receive_exactly(int fd, std::size_t bytes) {
+    std::string sink(bytes, '\0');
+    std::size_t got = 0;
+    while (got < bytes) {
+        auto n = ::recv(fd, sink.data() + got, bytes - got, 0);
+        ASSERT_GT(n, 0);
+        got += static_cast<std::size_t>(n);
+    }
 }
 
 int g_calls = 0;
@@ -139,13 +151,7 @@ TEST(ReadinessPoller, WritableWaitIsCalledOnceRoomFrees) {
     p.ours->park(PolledSocket::Write, &count_call, &calls);
     run_a_while(io);
     EXPECT_EQ(calls, 0) << "still full";
-    std::string sink(sent, '\0');
-    std::size_t got = 0;
-    while (got < sent) {
-        auto n = ::recv(p.peer, sink.data() + got, sent - got, 0);
-        ASSERT_GT(n, 0);
-        got += static_cast<std::size_t>(n);
-    }
+    receive_exactly(p.peer, sent);
     run_until(io, [&] { return calls == 1; });
     EXPECT_EQ(calls, 1);
 }
@@ -157,15 +163,6 @@ TEST(ReadinessPoller, WriteWaitsWorkRoundAfterRound) {
     asio::io_context io;
     Pair p(io);
     std::string chunk(64 * 1024, 'z');
-    auto drain = [&](std::size_t bytes) {
-        std::string sink(bytes, '\0');
-        std::size_t got = 0;
-        while (got < bytes) {
-            auto n = ::recv(p.peer, sink.data() + got, bytes - got, 0);
-            ASSERT_GT(n, 0);
-            got += static_cast<std::size_t>(n);
-        }
-    };
     for (int round = 0; round < 2; ++round) {
         boost::system::error_code ec;
         std::size_t sent = 0;
@@ -175,7 +172,7 @@ TEST(ReadinessPoller, WriteWaitsWorkRoundAfterRound) {
         p.ours->park(PolledSocket::Write, &count_call, &calls);
         run_a_while(io);
         EXPECT_EQ(calls, 0) << "round " << round;
-        drain(sent);
+        receive_exactly(p.peer, sent);
         run_until(io, [&] { return calls == 1; });
         EXPECT_EQ(calls, 1) << "round " << round;
     }
@@ -197,7 +194,7 @@ TEST(ReadinessPoller, WriteWaitsWorkRoundAfterRound) {
         if (n > 0) got += static_cast<std::size_t>(n);
     }
     EXPECT_TRUE(done);
-    drain(big.size() - got);
+    receive_exactly(p.peer, big.size() - got);
 }
 
 // A level-triggered listener that takes one connection a wake-up is reported again while more
@@ -216,16 +213,8 @@ struct OneAccept {
 
 TEST(ReadinessPoller, LevelTriggeredListenerIsReportedWhileConnectionsWait) {
     asio::io_context io;
-    int lfd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    ASSERT_GE(lfd, 0);
     sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::bind(lfd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    ASSERT_EQ(::listen(lfd, 16), 0);
-    socklen_t len = sizeof addr;
-    ASSERT_EQ(::getsockname(lfd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-    PolledSocket listener(io, lfd);
+    PolledSocket listener(io, parley::messaging::testing::listen_on_loopback(addr, SOCK_NONBLOCK));
     boost::system::error_code ec;
     listener.start_polling(ec, PolledSocket::Trigger::Level);
     ASSERT_FALSE(ec) << ec.message();
