@@ -170,8 +170,6 @@ class PolledSocket : private PolledEdge {
     // Poller side.
     void note_events(std::uint32_t events);
     boost::asio::detail::scheduler_operation* edge() { return this; }
-    bool edge_pending() const { return pending(); }
-    void edge_taken() { taken(); }
     // Called by the loop for a queued edge; `loop` is null when the loop is destroyed unrun.
     static void on_edge(void* loop, boost::asio::detail::scheduler_operation* edge,
                         const boost::system::error_code& ec, std::size_t events);

@@ -101,10 +101,7 @@ void ReadinessPoller::add(PolledSocket& s, boost::system::error_code& ec) {
     // No EPOLLOUT yet: with it, EPOLL_CTL_ADD reports a fresh socket writable at once, a
     // wake-up spent on each connection whose request has not arrived yet; most connections
     // never fill their send buffer, and the one write edge they might need is asked for then.
-    epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLRDHUP | (s.level_triggered() ? 0u : EPOLLET);
-    ev.data.ptr = s.edge();
-    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, s.native_handle(), &ev) != 0) {
+    if (control(s, EPOLL_CTL_ADD, false) != 0) {
         ec = {errno, asio::error::get_system_category()};
         return;
     }
@@ -112,11 +109,15 @@ void ReadinessPoller::add(PolledSocket& s, boost::system::error_code& ec) {
 }
 
 bool ReadinessPoller::watch_writes(PolledSocket& s) {
-    if (shut_down_) return false;
+    return !shut_down_ && control(s, EPOLL_CTL_MOD, true) == 0;
+}
+
+int ReadinessPoller::control(PolledSocket& s, int op, bool writes) {
     epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | (s.level_triggered() ? 0u : EPOLLET);
+    ev.events =
+        EPOLLIN | EPOLLRDHUP | (writes ? EPOLLOUT : 0u) | (s.level_triggered() ? 0u : EPOLLET);
     ev.data.ptr = s.edge();
-    return ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, s.native_handle(), &ev) == 0;
+    return ::epoll_ctl(epoll_fd_, op, s.native_handle(), &ev);
 }
 
 void ReadinessPoller::remove(PolledSocket& s) {
@@ -127,9 +128,9 @@ void ReadinessPoller::remove(PolledSocket& s) {
     if (--registered_ == 0) busy_.reset();
     // An event already taken from the kernel for `s` must not reach it. Also after shutdown:
     // the scheduler would otherwise destroy the operation after `s` is gone.
-    if (s.edge_pending()) {
+    if (s.pending()) {
         unqueue(scheduler_, s.edge());
-        s.edge_taken();
+        s.taken();
     }
     std::replace(deferred_.begin(), deferred_.end(), &s, static_cast<PolledSocket*>(nullptr));
     std::replace(running_deferred_.begin(), running_deferred_.end(), &s,

@@ -53,6 +53,9 @@ class ReadinessPoller : public boost::asio::execution_context::service {
     friend class PolledSocket;
 
     void shutdown() override;
+    // epoll_ctl(op) for `s`: reads and hang-ups, writes when asked, edge- or level-triggered
+    // as `s` was started.
+    int control(PolledSocket& s, int op, bool writes);
     // The kernel reported `s` (called from the loop's queue).
     void on_edge(PolledSocket& s, std::uint32_t events);
     void run_deferred();
