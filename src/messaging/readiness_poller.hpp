@@ -1,12 +1,13 @@
 #pragma once
 // One event loop's readiness source for its chat connections, the way uSockets does it: each
-// connection's socket is registered once, edge-triggered, straight in the epoll of the loop's
-// Asio reactor, with the socket itself (a scheduler operation) as the event's data. When the
-// kernel reports it, the reactor queues that operation on the loop like any completion, and the
-// loop calls it: one epoll_wait per loop pass serves Asio's timers and every chat connection
-// alike. Nothing is re-armed (an Asio async_wait costs an epoll_ctl(MOD) each time), and an idle
-// connection costs the kernel's epoll item and nothing in Asio (no descriptor state, no parked
-// operation), which is most of what Asio kept per idle connection.
+// connection's socket is registered once, edge-triggered (the listener level-triggered),
+// straight in the epoll of the loop's Asio reactor, with the socket itself (a scheduler
+// operation) as the event's data. When the kernel reports it, the reactor queues that operation
+// on the loop like any completion, and the loop calls it: one epoll_wait per loop pass serves
+// Asio's timers and every chat connection alike. Nothing is re-armed (an Asio async_wait costs
+// an epoll_ctl(MOD) each time), and an idle connection costs the kernel's epoll item and
+// nothing in Asio (no descriptor state, no parked operation), which is most of what Asio kept
+// per idle connection.
 //
 // Asio does not offer this: the reactor's epoll descriptor and the scheduler's queue are
 // reached as private members (readiness_poller.cpp), so this builds against the epoll reactor
