@@ -7,6 +7,8 @@
 # IDLE (connections for the memory run), SERVERS (default "parley uws ws parley"; a server named
 # more than once is reported as the median of its runs). `parley2` is parleyd --threads 2 on
 # CPUs 0-1 with the load tool on the same two CPUs (issue 10's scaling check, against `parley`).
+# SCENARIOS (default "10x200 1x2000 idle") picks the runs made for each server: e.g.
+# SCENARIOS=10x200 SERVERS="parley parley2 parley2 parley ..." repeats the scaling check alone.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-$(mktemp -d /tmp/parley-compare.XXXXXX)}
@@ -16,6 +18,7 @@ RATES_1x2000=${RATES_1x2000:-10,20,40,60,80,100}
 DURATION=${DURATION:-5}
 IDLE=${IDLE:-10000}
 SERVERS=${SERVERS:-parley uws ws parley}
+SCENARIOS=${SCENARIOS:-10x200 1x2000 idle}
 load=build/parley-load
 [ -x build/parleyd ] && [ -x "$load" ] || { echo "build parleyd and parley-load first (make build)"; exit 2; }
 [ -x bench/.peers/uws_chat_peer ] || { echo "run bench/build-peers.sh first"; exit 2; }
@@ -52,7 +55,8 @@ n=0
 for server in $SERVERS; do
   n=$((n + 1))
   load_cpus=1; [ "$server" = parley2 ] && load_cpus=0,1
-  for scenario in 10x200 1x2000; do
+  for scenario in $SCENARIOS; do
+    [ "$scenario" = idle ] && continue
     rooms=${scenario%x*} per=${scenario#*x}
     rates=RATES_$scenario
     start_server "$server"
@@ -63,6 +67,7 @@ for server in $SERVERS; do
     grep -E '^\| [0-9]|^opened|^open CPU' "$out/$n-$server-fanout-$scenario.txt"
     stop_server
   done
+  case " $SCENARIOS " in *" idle "*) ;; *) continue ;; esac
   start_server "$server"
   echo "== $n $server idle $IDLE"
   timeout 600 taskset -c "$load_cpus" "$load" idle $peer_flag --api "http://$API" --chat "ws://$CHAT" \

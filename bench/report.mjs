@@ -95,11 +95,16 @@ for (const [label, a, b] of ratioRows) console.log(`| ${label} | ${f2(a)} | ${f2
 const p2 = pick('parley2', '10x200').filter((r) => r.rows.length), p1 = pick('parley', '10x200').filter((r) => r.rows.length);
 if (p2.length && p1.length) {
   console.log(`\n### 10x200, CPU µs per delivery: --threads 2 ÷ --threads 1 (median of ${p2.length} and ${p1.length} runs)\n`);
-  console.log('| target msg/s | 2 threads | 1 thread | ratio |');
-  console.log('|---:|---:|---:|---:|');
+  // The k-th run of each is a pair (adjacent when SERVERS alternates them): the spread of the
+  // pairs' ratios shows how much of the median ratio the machine's noise could account for.
+  const pairs = Math.min(p1.length, p2.length);
+  console.log('| target msg/s | 2 threads | 1 thread | ratio | ratio of each pair, min – median – max |');
+  console.log('|---:|---:|---:|---:|---:|');
   for (let i = 0; i < p1[0].rows.length; ++i) {
     const at = (runsOf) => median(runsOf.map((r) => r.rows[i]?.usPerDelivery));
-    console.log(`| ${p1[0].rows[i].rate} | ${f2(at(p2))} | ${f2(at(p1))} | ${f2(at(p2) / at(p1))} |`);
+    const each = [...Array(pairs).keys()].map((k) => p2[k].rows[i]?.usPerDelivery / p1[k].rows[i]?.usPerDelivery).filter(Number.isFinite).sort((a, b) => a - b);
+    const spread = each.length ? `${f2(each[0])} – ${f2(median(each))} – ${f2(each[each.length - 1])}` : '–';
+    console.log(`| ${p1[0].rows[i].rate} | ${f2(at(p2))} | ${f2(at(p1))} | ${f2(at(p2) / at(p1))} | ${spread} |`);
   }
 }
 if (wi.length) console.log(`\n(ws idle: ${f2(median(wi.map((r) => r.perConn)))} KiB per connection)`);
