@@ -8,7 +8,7 @@ RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-ins
       build-essential cmake ninja-build pkg-config \
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
       libssl-dev libsqlite3-dev libspdlog-dev libcli11-dev libgtest-dev zlib1g-dev \
-      libpq-dev libhiredis-dev dpkg-dev file \
+      libpq-dev libhiredis-dev liburing-dev dpkg-dev file \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt parley.example.toml README.md ./

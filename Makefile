@@ -20,7 +20,7 @@ APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config curl \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libsqlite3-dev libspdlog-dev libcli11-dev libgtest-dev zlib1g-dev \
   ca-certificates awscli wrk postgresql libpq-dev \
-  libhiredis-dev redis-server nginx-light openssl
+  libhiredis-dev liburing-dev redis-server nginx-light openssl
 # Only `make test` (and `make deb`) install these: the browser the console's end-to-end test
 # drives (headless, through playwright-core), and the Debian packaging and systemd tools the
 # package test uses. `make run` never needs them.

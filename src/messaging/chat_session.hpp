@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@
 namespace parley::messaging {
 
 struct HandshakeState;
+class SendBatch;
 
 class ChatSession {
   public:
@@ -56,6 +58,9 @@ class ChatSession {
     void close_after_flush(std::uint16_t code, std::string_view reason);
     void abort();
     void flush();
+    // The loop's corked flush of its dirty sessions (RoomHub::flush_dirty): each writes as
+    // flush() would, the sends handed to the kernel together through `batch`.
+    static void flush_all(std::span<const SessionPtr> sessions, SendBatch& batch);
     void tick(std::int64_t now_ms);
 
     std::size_t loop_index() const { return loop_index_; }
@@ -114,6 +119,10 @@ class ChatSession {
     RoomPtr current_room();
 
     void queue(const SharedFrame& frame);
+    // flush() in two halves: whether plain bytes are to be sent now (a TLS session starts its
+    // own write), then what their send came to.
+    bool begin_flush();
+    void finish_write(OutboundQueue::WriteResult result);
     void flush_tls();
     void wait_writable();
     void after_drained();

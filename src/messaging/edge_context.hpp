@@ -26,6 +26,9 @@ struct EdgeSettings {
     int idle_ping_after_ms = 30000;   // quiet connections get a ping...
     int idle_close_after_ms = 75000;  // ...and are dropped if still silent after this
     int close_linger_ms = 5000;       // wait this long for the peer's close reply
+    // A loop pass's writes to many connections in one io_uring submission where the kernel
+    // allows it (--io-uring auto); false: one send() each (--io-uring off).
+    bool batch_sends = true;
 };
 
 struct EdgeContext {

@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -12,40 +13,52 @@ namespace {
 // kernel then takes a flat buffer (a writev/sendmsg of the same frames costs it more per call:
 // measured, 4-5 % of the server's CPU at 160k deliveries/s). A frame larger than this goes out
 // on its own, straight from its shared bytes.
-constexpr std::size_t kCorkBytes = 16 * 1024;
-thread_local char t_cork[kCorkBytes];
+thread_local char t_cork[OutboundQueue::kCorkBytes];
 }  // namespace
 
 OutboundQueue::WriteResult OutboundQueue::write_to(int fd) {
     while (!empty()) {
-        auto& frames = q_->frames;
-        const char* data = frames[q_->head]->data() + q_->offset;
-        std::size_t asked = frames[q_->head]->size() - q_->offset;
-        if (q_->head + 1 < frames.size() && asked < kCorkBytes) {
-            std::memcpy(t_cork, data, asked);
-            for (std::size_t i = q_->head + 1; i < frames.size(); ++i) {
-                const std::string& f = *frames[i];
-                if (asked + f.size() > kCorkBytes) break;
-                std::memcpy(t_cork + asked, f.data(), f.size());
-                asked += f.size();
-            }
-            data = t_cork;
-        }
-        const ssize_t n = ::send(fd, data, asked, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                compact();
-                return WriteResult::WouldBlock;
-            }
-            return WriteResult::Failed;
-        }
-        consume(static_cast<std::size_t>(n));
-        // A short write means the socket buffer is full: asking again would only say EAGAIN.
-        if (static_cast<std::size_t>(n) < asked) {
+        const NextSend next = next_send(t_cork);
+        ssize_t n;
+        do n = ::send(fd, next.data, next.size, MSG_NOSIGNAL | MSG_DONTWAIT);
+        while (n < 0 && errno == EINTR);
+        const WriteResult r = sent(n < 0 ? -errno : n, next.size);
+        if (r != WriteResult::Drained) return r;
+    }
+    return WriteResult::Drained;
+}
+
+OutboundQueue::NextSend OutboundQueue::next_send(std::span<char> cork) const {
+    const auto& frames = q_->frames;
+    const char* data = frames[q_->head]->data() + q_->offset;
+    std::size_t size = frames[q_->head]->size() - q_->offset;
+    const std::size_t room = std::min(cork.size(), kCorkBytes);
+    // Corked only when at least the next frame fits beside the head's bytes.
+    if (q_->head + 1 == frames.size() || size + frames[q_->head + 1]->size() > room)
+        return {data, size, false};
+    std::memcpy(cork.data(), data, size);
+    for (std::size_t i = q_->head + 1; i < frames.size(); ++i) {
+        const std::string& f = *frames[i];
+        if (size + f.size() > room) break;
+        std::memcpy(cork.data() + size, f.data(), f.size());
+        size += f.size();
+    }
+    return {cork.data(), size, true};
+}
+
+OutboundQueue::WriteResult OutboundQueue::sent(long result, std::size_t asked) {
+    if (result < 0) {
+        if (result == -EAGAIN || result == -EWOULDBLOCK) {
             compact();
             return WriteResult::WouldBlock;
         }
+        return WriteResult::Failed;
+    }
+    consume(static_cast<std::size_t>(result));
+    // A short write means the socket buffer is full: asking again would only say EAGAIN.
+    if (static_cast<std::size_t>(result) < asked) {
+        compact();
+        return WriteResult::WouldBlock;
     }
     return WriteResult::Drained;
 }

@@ -8,6 +8,7 @@
 #include <boost/asio/buffer.hpp>
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "messaging/chat_frames.hpp"
@@ -17,6 +18,8 @@ namespace parley::messaging {
 class OutboundQueue {
   public:
     enum class WriteResult { Drained, WouldBlock, Failed };
+    // Frames copied into one buffer for a single send (see outbound_queue.cpp).
+    static constexpr std::size_t kCorkBytes = 16 * 1024;
 
     void push(SharedFrame frame) {
         if (!q_) q_ = std::make_unique<Pending>();
@@ -29,6 +32,19 @@ class OutboundQueue {
 
     // Plain sockets: writes what the socket takes now, without blocking and without SIGPIPE.
     WriteResult write_to(int fd);
+
+    // The same write in two halves, for a caller that sends many queues' bytes in one system
+    // call (SendBatch). The bytes of the next send: the head frame's remainder, or that and the
+    // frames after it copied into `cork` (up to its size); `corked` says the cork was used.
+    struct NextSend {
+        const char* data;
+        std::size_t size;
+        bool corked;
+    };
+    NextSend next_send(std::span<char> cork) const;  // only when !empty()
+    // What the send of `asked` bytes returned (bytes written, or -errno): Drained also when
+    // bytes remain that did not fit this send (empty() tells; the caller writes again).
+    WriteResult sent(long result, std::size_t asked);
 
     // TLS (written through OpenSSL by Asio): the pending bytes as buffers, then the count
     // written once the write completed. Frames pushed meanwhile stay queued behind them.

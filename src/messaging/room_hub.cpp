@@ -184,12 +184,40 @@ void RoomHub::flush_dirty(Shard& shard) {
     // pass's mark_dirty calls do not grow a fresh vector from nothing.
     auto& dirty = shard.flushing;
     dirty.swap(shard.dirty);
-    for (auto& s : dirty) {
-        // A session closed during this turn has left `sessions`; skip it.
-        if (s->state_ == ChatSession::State::Closed) continue;
-        s->flush();
+    // A batch of one would only add the ring's bookkeeping to a plain send().
+    if (SendBatch* batch = dirty.size() > 1 ? batch_for(shard) : nullptr) {
+        ChatSession::flush_all(dirty, *batch);
+    } else {
+        for (auto& s : dirty) {
+            // A session closed during this turn has left `sessions`; skip it.
+            if (s->state_ == ChatSession::State::Closed) continue;
+            s->flush();
+        }
     }
     dirty.clear();
+}
+
+SendBatch* RoomHub::batch_for(Shard& shard) {
+    if (!shard.send_batch_tried && ctx_.settings.batch_sends) {
+        shard.send_batch_tried = true;
+        std::string why;
+        shard.send_batch = SendBatch::open(why);
+        // Once for the process: every loop finds the same kernel.
+        if (!send_batch_logged_.exchange(true)) {
+            if (shard.send_batch)
+                spdlog::info("chat writes: each loop pass's sends batched through io_uring");
+            else
+                spdlog::warn("chat writes: io_uring unavailable ({}); one send() per connection",
+                             why);
+        }
+    }
+    if (shard.send_batch && shard.send_batch->broken()) {
+        spdlog::error(
+            "chat writes: an io_uring send did not complete at once; this event loop "
+            "now uses one send() per connection");
+        shard.send_batch.reset();
+    }
+    return shard.send_batch.get();
 }
 
 std::vector<std::size_t> RoomHub::member_loops_locked(const std::string& room_id) {

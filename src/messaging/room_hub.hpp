@@ -3,6 +3,7 @@
 // a small directory says which loops hold members of a room, so one broadcast is posted once
 // per such loop, never once per connection. Receivers on a loop are flushed together once per
 // loop turn (corked writes).
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
@@ -20,6 +21,7 @@
 #include "messaging/live_room_control.hpp"
 #include "messaging/room_history.hpp"
 #include "messaging/room_presence.hpp"
+#include "messaging/send_batch.hpp"
 #include "messaging/session_ptr.hpp"
 
 namespace parley::messaging {
@@ -122,6 +124,10 @@ class RoomHub : public LiveRoomControl {
         std::vector<SessionPtr> dirty;     // owning: a session may close before the flush runs
         std::vector<SessionPtr> flushing;  // the list being flushed (dirty's spare)
         bool flush_posted = false;
+        // Made on the loop's thread at its first flush of two or more sessions (io_uring
+        // wants its submitter to be the thread that made it); null: one send() each.
+        std::unique_ptr<SendBatch> send_batch;
+        bool send_batch_tried = false;
         std::unique_ptr<boost::asio::steady_timer> tick_timer;
         // Recorded MESSAGEs (history on), in seq order. Not one asio::post each: a post from
         // the loop's own thread is queued privately and would run after posts from other
@@ -138,6 +144,7 @@ class RoomHub : public LiveRoomControl {
     void drain_inbox(Shard& shard);
     void schedule_tick(std::size_t shard);
     void flush_dirty(Shard& shard);
+    SendBatch* batch_for(Shard& shard);
     void deliver_local(const RoomPtr& room, std::string_view type, const std::string& json);
     // A frame to every member of the room, on every loop with members. The calling loop's own
     // members get it at once, in this pass of the loop, so that the flush that follows the pass
@@ -171,6 +178,7 @@ class RoomHub : public LiveRoomControl {
 
     EdgeContext& ctx_;
     std::vector<std::unique_ptr<Shard>> shards_;
+    std::atomic<bool> send_batch_logged_{false};
     std::mutex directory_mutex_;
     std::unordered_map<std::string, std::vector<std::uint32_t>>
         directory_;  // room -> members per loop

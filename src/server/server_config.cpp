@@ -116,6 +116,12 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
                    "Per-connection send queue limit; a reader further behind is disconnected")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{16} * 1024, std::size_t{1} << 30));
+    app.add_option("--io-uring", out.io_uring,
+                   "auto: a loop pass's chat writes go to the kernel in one io_uring submission "
+                   "where the kernel allows it (else one send() each, logged at start); off: "
+                   "always one send() each")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"auto", "off"}));
     app.add_option("--lambda-endpoint", out.lambda_endpoint,
                    "Base URL (http[s]://HOST[:PORT][/PATH]) of a Lambda Invoke API (AWS Lambda "
                    "itself, e.g. https://lambda.us-east-1.amazonaws.com, the Lambda Runtime "

@@ -29,6 +29,7 @@ struct ServerConfig {
     std::size_t max_api_connections = 10000;
     std::size_t max_frame_bytes = 64 * 1024;
     std::size_t max_outbound_bytes = 1024 * 1024;
+    std::string io_uring = "auto";      // auto | off: batched chat writes
     std::string lambda_endpoint;        // message review handler: Lambda Invoke API base URL
     std::string lambda_ca_file;         // extra trusted CAs (PEM) for an https lambda_endpoint
     std::filesystem::path chatlog_dir;  // default <data-dir>/chatlogs

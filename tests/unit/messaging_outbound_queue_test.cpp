@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <string>
 
 using parley::messaging::OutboundQueue;
@@ -109,4 +110,69 @@ TEST(OutboundQueueTest, GatherAndConsumeTrackAPartialWrite) {
     EXPECT_TRUE(q.empty());
     q.release_memory();
     EXPECT_EQ(q.bytes(), 0u);
+}
+
+// ---- the write in two halves (next_send / sent), as a batched flush uses it ----
+
+TEST(OutboundQueueTest, NextSendCorksTheFramesThatFitTheCork) {
+    OutboundQueue q;
+    q.push(frame("aaa"));
+    q.push(frame("bbbb"));
+    q.push(frame("ccccc"));
+    char cork[8];
+    const auto next = q.next_send(cork);
+    EXPECT_TRUE(next.corked);
+    EXPECT_EQ(next.data, cork);
+    EXPECT_EQ(std::string(next.data, next.size), "aaabbbb");  // "ccccc" would not fit
+    EXPECT_EQ(q.bytes(), 12u);                                // nothing consumed yet
+}
+
+TEST(OutboundQueueTest, NextSendSendsTheHeadAloneWhenTheNextFrameDoesNotFit) {
+    OutboundQueue q;
+    q.push(frame("aaa"));
+    q.push(frame("bbbb"));
+    char cork[6];
+    auto next = q.next_send(cork);
+    EXPECT_FALSE(next.corked);
+    EXPECT_EQ(std::string(next.data, next.size), "aaa");
+    next = q.next_send({});  // no cork at all: the head, straight from its frame
+    EXPECT_FALSE(next.corked);
+    EXPECT_EQ(std::string(next.data, next.size), "aaa");
+}
+
+TEST(OutboundQueueTest, SentConsumesWhatWasWrittenAndResumesMidFrame) {
+    OutboundQueue q;
+    q.push(frame("aaa"));
+    q.push(frame("bbbb"));
+    char cork[64];
+    auto next = q.next_send(cork);
+    ASSERT_EQ(next.size, 7u);
+    // A short write: the socket is full.
+    EXPECT_EQ(q.sent(5, next.size), OutboundQueue::WriteResult::WouldBlock);
+    EXPECT_EQ(q.bytes(), 2u);
+    next = q.next_send(cork);
+    EXPECT_EQ(std::string(next.data, next.size), "bb");
+    EXPECT_EQ(q.sent(2, next.size), OutboundQueue::WriteResult::Drained);
+    EXPECT_TRUE(q.empty());
+}
+
+TEST(OutboundQueueTest, SentOfAWholeSendWithMoreQueuedIsDrainedButNotEmpty) {
+    OutboundQueue q;
+    const std::string big(OutboundQueue::kCorkBytes, 'x');
+    q.push(frame(big));
+    q.push(frame("tail"));
+    static char cork[OutboundQueue::kCorkBytes];
+    auto next = q.next_send(cork);
+    EXPECT_FALSE(next.corked);  // the big frame fills a cork on its own
+    EXPECT_EQ(q.sent(static_cast<long>(next.size), next.size), OutboundQueue::WriteResult::Drained);
+    EXPECT_FALSE(q.empty());
+    EXPECT_EQ(q.bytes(), 4u);
+}
+
+TEST(OutboundQueueTest, SentOfAnErrorSaysWouldBlockOrFailed) {
+    OutboundQueue q;
+    q.push(frame("abc"));
+    EXPECT_EQ(q.sent(-EAGAIN, 3), OutboundQueue::WriteResult::WouldBlock);
+    EXPECT_EQ(q.bytes(), 3u);
+    EXPECT_EQ(q.sent(-EPIPE, 3), OutboundQueue::WriteResult::Failed);
 }
