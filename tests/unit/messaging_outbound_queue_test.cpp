@@ -1,43 +1,29 @@
 #include "messaging/outbound_queue.hpp"
 
+#include "messaging_socket_pair.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <initializer_list>
 #include <string>
 
 using parley::messaging::OutboundQueue;
 using parley::messaging::SharedFrame;
+using parley::messaging::testing::SocketPair;
 
 namespace {
 
-struct SocketPair {
-    int fd[2] = {-1, -1};
-    SocketPair() {
-        EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fd), 0);
-        int small = 4096;
-        ::setsockopt(fd[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
-        ::setsockopt(fd[1], SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-    }
-    ~SocketPair() {
-        for (int f : fd)
-            if (f >= 0) ::close(f);
-    }
-    std::string read_available() {
-        std::string out;
-        char buf[65536];
-        for (;;) {
-            auto n = ::recv(fd[1], buf, sizeof buf, MSG_DONTWAIT);
-            if (n <= 0) break;
-            out.append(buf, static_cast<std::size_t>(n));
-        }
-        return out;
-    }
-};
-
 SharedFrame frame(std::string s) {
     return std::make_shared<const std::string>(std::move(s));
+}
+
+OutboundQueue queued(std::initializer_list<const char*> frames) {
+    OutboundQueue q;
+    for (const char* f : frames) q.push(frame(f));
+    return q;
 }
 
 }  // namespace
@@ -115,10 +101,7 @@ TEST(OutboundQueueTest, GatherAndConsumeTrackAPartialWrite) {
 // ---- the write in two halves (next_send / sent), as a batched flush uses it ----
 
 TEST(OutboundQueueTest, NextSendCorksTheFramesThatFitTheCork) {
-    OutboundQueue q;
-    q.push(frame("aaa"));
-    q.push(frame("bbbb"));
-    q.push(frame("ccccc"));
+    OutboundQueue q = queued({"aaa", "bbbb", "ccccc"});
     char cork[8];
     const auto next = q.next_send(cork);
     EXPECT_TRUE(next.corked);
@@ -128,9 +111,7 @@ TEST(OutboundQueueTest, NextSendCorksTheFramesThatFitTheCork) {
 }
 
 TEST(OutboundQueueTest, NextSendSendsTheHeadAloneWhenTheNextFrameDoesNotFit) {
-    OutboundQueue q;
-    q.push(frame("aaa"));
-    q.push(frame("bbbb"));
+    OutboundQueue q = queued({"aaa", "bbbb"});
     char cork[6];
     auto next = q.next_send(cork);
     EXPECT_FALSE(next.corked);
@@ -141,9 +122,7 @@ TEST(OutboundQueueTest, NextSendSendsTheHeadAloneWhenTheNextFrameDoesNotFit) {
 }
 
 TEST(OutboundQueueTest, SentConsumesWhatWasWrittenAndResumesMidFrame) {
-    OutboundQueue q;
-    q.push(frame("aaa"));
-    q.push(frame("bbbb"));
+    OutboundQueue q = queued({"aaa", "bbbb"});
     char cork[64];
     auto next = q.next_send(cork);
     ASSERT_EQ(next.size, 7u);
@@ -170,8 +149,7 @@ TEST(OutboundQueueTest, SentOfAWholeSendWithMoreQueuedIsDrainedButNotEmpty) {
 }
 
 TEST(OutboundQueueTest, SentOfAnErrorSaysWouldBlockOrFailed) {
-    OutboundQueue q;
-    q.push(frame("abc"));
+    OutboundQueue q = queued({"abc"});
     EXPECT_EQ(q.sent(-EAGAIN, 3), OutboundQueue::WriteResult::WouldBlock);
     EXPECT_EQ(q.bytes(), 3u);
     EXPECT_EQ(q.sent(-EPIPE, 3), OutboundQueue::WriteResult::Failed);

@@ -1,5 +1,7 @@
 #include "messaging/send_batch.hpp"
 
+#include "messaging_socket_pair.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,6 +15,11 @@
 
 using parley::messaging::SendBatch;
 
+// Non-blocking, as the server's sockets are.
+struct Pair : parley::messaging::testing::SocketPair {
+    explicit Pair(int buffer_bytes = 4096) : SocketPair(buffer_bytes, SOCK_NONBLOCK) {}
+};
+
 namespace parley::messaging {
 struct SendBatchTestAccess {
     static void complete_late(SendBatch& b) { b.late_for_tests_ = true; }
@@ -20,28 +27,6 @@ struct SendBatchTestAccess {
 }  // namespace parley::messaging
 
 namespace {
-
-struct Pair {
-    int fd[2] = {-1, -1};
-    explicit Pair(int sndbuf = 4096) {
-        EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fd), 0);
-        if (sndbuf) ::setsockopt(fd[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
-    }
-    ~Pair() {
-        for (int f : fd)
-            if (f >= 0) ::close(f);
-    }
-    std::string read_available() const {
-        std::string out;
-        char buf[65536];
-        for (;;) {
-            auto n = ::recv(fd[1], buf, sizeof buf, MSG_DONTWAIT);
-            if (n <= 0) break;
-            out.append(buf, static_cast<std::size_t>(n));
-        }
-        return out;
-    }
-};
 
 // The kernel may refuse io_uring (seccomp, a container's profile, an old kernel): the server
 // then writes one send() at a time, and these tests have nothing to test.
