@@ -49,7 +49,7 @@ class SendBatch {
     static constexpr unsigned kEntries = 256;
     static constexpr std::size_t kScratchBytes = 256 * 1024;
 
-    static constexpr long kPending = -1L << 40;  // no completion yet
+    static constexpr long kPending = -(1L << 40);  // no completion yet
 
     struct Slot {
         int fd;
