@@ -8,13 +8,15 @@
 #   t2-shared --threads 2 on CPUs 0-1, load tool on the same two CPUs (the issue's set-up):
 #             adds what sharing both cores with the load tool costs on this machine.
 # Also per message: the server's context switches, futex calls and epoll_wait calls.
-# Usage: bench/threads.sh [ROUNDS] [RATE]   (default 4 rounds, 200 msg/s = 40,000 deliveries/s)
+# Usage: bench/threads.sh [ROUNDS] [RATE]   (default 4 rounds, 200 msg/s = 40,000 deliveries/s;
+# PARLEYD=BINARY to measure another build than build/parleyd)
 # Needs perf (linux-perf). Loopback only; every run is bounded.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-4} rate=${2:-200}
 command -v perf >/dev/null || { echo "needs perf (apt install linux-perf)"; exit 2; }
-[ -x build/parleyd ] && [ -x build/parley-load ] || { echo "build parleyd and parley-load first (make build)"; exit 2; }
+bin=${PARLEYD:-build/parleyd}
+[ -x "$bin" ] && [ -x build/parley-load ] || { echo "build parleyd and parley-load first (make build)"; exit 2; }
 export PARLEY_ACCESS_KEY_ID=AKIDBENCHCOMPARE0001 PARLEY_SECRET_ACCESS_KEY=benchCompareSecretKey0000000000000000000
 API=127.0.0.1:29480 CHAT=127.0.0.1:29481
 stats=$(mktemp)
@@ -23,7 +25,7 @@ declare -A sum
 run() {  # run NAME THREADS SERVER_CPUS LOAD_CPUS
   local data pid load
   data=$(mktemp -d)
-  taskset -c "$3" build/parleyd --threads "$2" --data-dir "$data" --api-listen $API \
+  taskset -c "$3" "$bin" --threads "$2" --data-dir "$data" --api-listen $API \
     --chat-listen $CHAT --log-level warn >/dev/null 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do curl -fs "http://$API/readyz" >/dev/null 2>&1 && break; sleep 0.1; done

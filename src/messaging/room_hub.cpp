@@ -43,6 +43,7 @@ RoomHub::RoomHub(std::vector<asio::io_context*> loops, EdgeContext& ctx) : ctx_(
         // The loop's chat-connection poller, made here (before the loops run) rather than by
         // the first connection's socket on the accepting thread.
         asio::use_service<ReadinessPoller>(*l);
+        s->mailbox = std::make_unique<LoopMailbox>(*l);
         shards_.push_back(std::move(s));
     }
 }
@@ -107,13 +108,13 @@ void RoomHub::join(const SessionPtr& s) {
     for (const auto& e : backfill) wants_history->backfill.push_back(text_frame(*e.json));
     if (shared_backfill) {
         // Read once the subscription issued above is live (SharedHistory::backfill).
-        auto* loop = shards_[s->loop_index()]->loop;
+        auto* mailbox = shards_[s->loop_index()]->mailbox.get();
         shared_history_->backfill(
             s->room_id(), wants_history->wanted,
             // Holds the session until the bus answers (bounded by the bus's timeout); a session
             // closed meanwhile is skipped by finish_cluster_backfill.
-            [this, loop, session = s](bool ok, std::vector<bus::HistoryItem> items) {
-                asio::post(*loop, [this, session, ok, items = std::move(items)]() mutable {
+            [this, mailbox, session = s](bool ok, std::vector<bus::HistoryItem> items) {
+                mailbox->post([this, session, ok, items = std::move(items)]() mutable {
                     finish_cluster_backfill(session, ok, std::move(items));
                 });
             });
@@ -233,7 +234,7 @@ void RoomHub::post_to_loops(const std::vector<std::size_t>& loops, const std::st
                             std::function<void(Shard&, std::vector<SessionPtr>&)> fn) {
     for (auto i : loops) {
         auto* shard = shards_[i].get();
-        asio::post(*shard->loop, [shard, room_id, fn] {
+        shard->mailbox->post([shard, room_id, fn] {
             auto it = shard->rooms.find(room_id);
             if (it == shard->rooms.end()) return;
             fn(*shard, it->second);
@@ -334,7 +335,7 @@ void RoomHub::deliver_local(const RoomPtr& room, std::string_view type, const st
                 post = !here && !std::exchange(shard.drain_posted, true);
             }
             if (here) own = &shard;
-            if (post) asio::post(*shard.loop, [this, &shard] { drain_inbox(shard); });
+            if (post) shard.mailbox->post([this, &shard] { drain_inbox(shard); });
         }
     }
     if (own) drain_inbox(*own);
@@ -352,8 +353,8 @@ void RoomHub::broadcast_frame(const std::string& room_id, const SharedFrame& fra
             deliver_frame(*shard, room_id, frame);
             continue;
         }
-        asio::post(*shard->loop,
-                   [this, shard, room_id, frame] { deliver_frame(*shard, room_id, frame); });
+        shard->mailbox->post(
+            [this, shard, room_id, frame] { deliver_frame(*shard, room_id, frame); });
     }
 }
 

@@ -19,6 +19,7 @@
 #include "messaging/chat_frames.hpp"
 #include "messaging/edge_context.hpp"
 #include "messaging/live_room_control.hpp"
+#include "messaging/loop_mailbox.hpp"
 #include "messaging/room_history.hpp"
 #include "messaging/room_presence.hpp"
 #include "messaging/send_batch.hpp"
@@ -140,6 +141,9 @@ class RoomHub : public LiveRoomControl {
         std::mutex inbox_mutex;
         std::vector<Recorded> inbox;
         bool drain_posted = false;
+        // Every hand-off to this loop from the hub (frames, recorded-message drains, closes,
+        // presence events, cluster backfills), in the order made.
+        std::unique_ptr<LoopMailbox> mailbox;
     };
     void drain_inbox(Shard& shard);
     void schedule_tick(std::size_t shard);
