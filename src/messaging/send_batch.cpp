@@ -36,11 +36,9 @@ bool completes_inline(io_uring& ring, std::string& why) {
         } else {
             const int res = cqe->res;
             io_uring_cqe_seen(&ring, cqe);
-            if (res == -EAGAIN)
-                inline_eagain = true;
-            else if (res < 0)
-                why = std::string("send: ") + std::strerror(-res);
+            inline_eagain = res == -EAGAIN;
             if (inline_eagain) break;
+            if (res < 0) why = std::string("send: ") + std::strerror(-res);
         }
     }
     ::close(pair[0]);
