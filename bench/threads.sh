@@ -1,61 +1,96 @@
 #!/usr/bin/env bash
-# Issue 10's scaling check, taken apart (docs/performance.md, s). Server CPU per delivery on
-# 10 rooms x 200 connections at a steady RATE, from the server's own task clock (`perf stat`,
-# exact, over 4 s mid-phase), in three set-ups interleaved per round:
+# Issue 10's scaling check (docs/performance.md, s and t): server CPU per delivery on 10 rooms x
+# 200 connections at a steady RATE, in three set-ups measured in turns:
 #   t1        --threads 1 on CPU 0, load tool on CPU 1 (the one-thread figure);
 #   t2-1core  --threads 2, both loops on CPU 0, load tool on CPU 1: what a second loop costs
-#             in the code (posts between loops, more wake-ups), with the cores as in t1;
+#             in the code (hand-offs between loops, more wake-ups), with the cores as in t1;
 #   t2-shared --threads 2 on CPUs 0-1, load tool on the same two CPUs (the issue's set-up):
 #             adds what sharing both cores with the load tool costs on this machine.
-# Also per message: the server's context switches, futex calls and epoll_wait calls.
-# Usage: bench/threads.sh [ROUNDS] [RATE]   (default 4 rounds, 200 msg/s = 40,000 deliveries/s;
-# PARLEYD=BINARY to measure another build than build/parleyd)
-# Needs perf (linux-perf). Loopback only; every run is bounded.
+# The three servers and their load tools run for the whole script; only one pair works at a time:
+# the others' load tools are stopped (SIGSTOP; `parley-load --no-catch-up` skips the missed sends
+# when continued). Each round gives every set-up one WINDOW of seconds, in a rotating order, so
+# the machine's slow and fast phases (this VM's swing by tens of percent over seconds) fall on
+# all three alike; a round's ratios compare windows seconds apart.
+# Measured exactly from the kernel: CPU from /proc/PID/task/*/schedstat (time on CPU, and run
+# slices, about the context switches), deliveries from the server's /metrics.
+# Usage: bench/threads.sh [ROUNDS] [RATE] [WINDOW]   (default 10 rounds, 200 msg/s = 40,000
+# deliveries/s, 3 s windows; PARLEYD=BINARY to measure another build than build/parleyd).
+# Loopback only; bounded: the load tools stop by themselves after the rounds' time.
 set -uo pipefail
-cd "$(dirname "$0")/.."
-rounds=${1:-4} rate=${2:-200}
-command -v perf >/dev/null || { echo "needs perf (apt install linux-perf)"; exit 2; }
+cd "$(dirname "$0")/.." || exit 2
+rounds=${1:-10} rate=${2:-200} window=${3:-3}
+settle=1  # after a load tool continues: its stall's backlog is read before measuring
 bin=${PARLEYD:-build/parleyd}
 [ -x "$bin" ] && [ -x build/parley-load ] || { echo "build parleyd and parley-load first (make build)"; exit 2; }
 export PARLEY_ACCESS_KEY_ID=AKIDBENCHCOMPARE0001 PARLEY_SECRET_ACCESS_KEY=benchCompareSecretKey0000000000000000000
-API=127.0.0.1:29480 CHAT=127.0.0.1:29481
-stats=$(mktemp)
-trap 'rm -f "$stats"' EXIT
-declare -A sum
-run() {  # run NAME THREADS SERVER_CPUS LOAD_CPUS
-  local data pid load
-  data=$(mktemp -d)
-  taskset -c "$3" "$bin" --threads "$2" --data-dir "$data" --api-listen $API \
-    --chat-listen $CHAT --log-level warn >/dev/null 2>&1 &
-  pid=$!
-  for _ in $(seq 1 100); do curl -fs "http://$API/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
-  timeout 120 taskset -c "$4" build/parley-load fanout --api "http://$API" --chat "ws://$CHAT" \
-    --connections 2000 --rooms 10 --rate "$rate" --duration 9 --server-pid "$pid" >/dev/null 2>&1 &
-  load=$!
-  for _ in $(seq 1 3000); do [ "$(ls /proc/$pid/fd 2>/dev/null | wc -l)" -gt 2000 ] && break; sleep 0.01; done
-  sleep 3
-  perf stat -x, -e task-clock,context-switches,syscalls:sys_enter_futex,syscalls:sys_enter_epoll_wait \
-    -p "$pid" -o "$stats" -- sleep 4
-  wait "$load"
-  kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-  rm -rf "$data"
-  awk -F, -v n="$1" -v msgs=$((rate * 4)) -v deliveries=$((rate * 200 * 4)) '
-    $3 == "task-clock" { us = $1 * 1000 / deliveries }
-    $3 == "context-switches" { cs = $1 / msgs }
-    $3 ~ /futex/ { fx = $1 / msgs }
-    $3 ~ /epoll_wait/ { ew = $1 / msgs }
-    END { printf "%s %.2f %.1f %.1f %.1f\n", n, us, cs, fx, ew }' "$stats"
-}
-echo "10x200 at $rate msg/s ($((rate * 200)) deliveries/s); per setup: server CPU µs per delivery [context switches, futex, epoll_wait per message]"
-for r in $(seq "$rounds"); do
-  line="round $r:"
-  for setup in "t1 1 0 1" "t2-1core 2 0 1" "t2-shared 2 0,1 0,1"; do
-    read -r name us cs fx ew < <(run $setup)
-    line="$line $name=$us [$cs, $fx, $ew]"
-    sum[$name]=$(awk -v a="${sum[$name]:-0}" -v b="$us" 'BEGIN{print a+b}')
+names=(t1 t2-1core t2-shared) threads=(1 2 2) server_cpus=(0 0 0,1) load_cpus=(1 1 0,1)
+declare -a server load data api us slices sum
+cleanup() {
+  for i in 0 1 2; do
+    [ -n "${load[$i]:-}" ] && kill -CONT "${load[$i]}" 2>/dev/null && kill -TERM "${load[$i]}" 2>/dev/null
+    [ -n "${server[$i]:-}" ] && kill -TERM "${server[$i]}" 2>/dev/null
   done
-  echo "$line"
+  wait 2>/dev/null
+  for i in 0 1 2; do [ -n "${data[$i]:-}" ] && rm -rf "${data[$i]}"; done
+}
+trap cleanup EXIT
+
+# Time on CPU (ns) and run slices, summed over the server's threads.
+cpu_of() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ns += $1; slices += $3} END {printf "%.0f %.0f\n", ns, slices}'; }
+deliveries_of() { curl -fs "http://$1/metrics" | awk '$1 == "parley_chat_deliveries_total" {print $2}'; }
+
+# Long enough for every round; the tools stop by themselves after it.
+duration=$((rounds * 3 * (window + settle + 1) + 60))
+for i in 0 1 2; do
+  data[$i]=$(mktemp -d)
+  api[$i]=127.0.0.1:$((29480 + 2 * i))
+  chat=127.0.0.1:$((29481 + 2 * i))
+  taskset -c "${server_cpus[$i]}" "$bin" --threads "${threads[$i]}" --data-dir "${data[$i]}" \
+    --api-listen "${api[$i]}" --chat-listen "$chat" --log-level warn >/dev/null 2>&1 &
+  server[$i]=$!
+  for _ in $(seq 1 100); do curl -fs "http://${api[$i]}/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+  taskset -c "${load_cpus[$i]}" build/parley-load fanout --api "http://${api[$i]}" --chat "ws://$chat" \
+    --connections 2000 --rooms 10 --rate "$rate" --duration "$duration" --no-catch-up >/dev/null 2>&1 &
+  load[$i]=$!
+  # Connected and sending, then stopped until its turn.
+  for _ in $(seq 1 3000); do
+    [ "$(deliveries_of "${api[$i]}")" -gt 0 ] 2>/dev/null && break
+    kill -0 "${load[$i]}" 2>/dev/null || { echo "${names[$i]}: the load tool ended early"; exit 1; }
+    sleep 0.05
+  done
+  kill -STOP "${load[$i]}"
 done
-awk -v a="${sum[t1]}" -v b="${sum[t2-1core]}" -v c="${sum[t2-shared]}" -v n="$rounds" 'BEGIN {
+
+echo "10x200 at $rate msg/s ($((rate * 200)) deliveries/s), $rounds rounds of ${window} s windows;"
+echo "per set-up: server CPU µs per delivery [run slices per message]; per round: ÷ t1"
+ratios1="" ratios2="" all0="" all1="" all2=""
+for r in $(seq "$rounds"); do
+  us=() slices=()
+  line="round $r:"
+  for k in 0 1 2; do
+    i=$(((k + r) % 3))
+    kill -CONT "${load[$i]}"
+    sleep "$settle"
+    d0=$(deliveries_of "${api[$i]}"); read -r ns0 sl0 < <(cpu_of "${server[$i]}")
+    sleep "$window"
+    read -r ns1 sl1 < <(cpu_of "${server[$i]}"); d1=$(deliveries_of "${api[$i]}")
+    kill -STOP "${load[$i]}"
+    read -r "us[$i]" "slices[$i]" < <(awk -v ns=$((ns1 - ns0)) -v sl=$((sl1 - sl0)) -v d=$((d1 - d0)) \
+      'BEGIN { if (d <= 0) { print "nan nan"; exit } printf "%.3f %.1f\n", ns / 1000 / d, sl * 200 / d }')
+    sum[$i]=$(awk -v a="${sum[$i]:-0}" -v b="${us[$i]}" 'BEGIN{print a + b}')
+  done
+  for i in 0 1 2; do line="$line ${names[$i]}=${us[$i]} [${slices[$i]}]"; done
+  all0="$all0 ${us[0]}" all1="$all1 ${us[1]}" all2="$all2 ${us[2]}"
+  read -r q1 q2 < <(awk -v a="${us[0]}" -v b="${us[1]}" -v c="${us[2]}" 'BEGIN{printf "%.2f %.2f\n", b / a, c / a}')
+  ratios1="$ratios1 $q1" ratios2="$ratios2 $q2"
+  echo "$line  (t2-1core ${q1}x, t2-shared ${q2}x)"
+done
+median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+awk -v a="${sum[0]}" -v b="${sum[1]}" -v c="${sum[2]}" -v n="$rounds" 'BEGIN {
   printf "mean µs per delivery: t1 %.2f, t2-1core %.2f (%.2fx), t2-shared %.2f (%.2fx)\n",
     a / n, b / n, b / a, c / n, c / a }'
+m0=$(median <<<"$all0") m1=$(median <<<"$all1") m2=$(median <<<"$all2")
+awk -v a="$m0" -v b="$m1" -v c="$m2" 'BEGIN {
+  printf "median µs per delivery: t1 %.2f, t2-1core %.2f (%.2fx), t2-shared %.2f (%.2fx)\n",
+    a, b, b / a, c, c / a }'
+echo "median of the rounds' ratios: t2-1core $(median <<<"$ratios1")x, t2-shared $(median <<<"$ratios2")x"

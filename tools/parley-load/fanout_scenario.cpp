@@ -69,6 +69,7 @@ struct FanoutPlan {
     std::size_t phases = 0;
     std::size_t message_chars = 100;
     std::string peer_path;  // benchmark peer: rooms are <peer_path><n>; empty for parleyd
+    bool no_catch_up = false;
 };
 
 template <class T>
@@ -210,8 +211,16 @@ class FanoutLoop final : public WsListener {
             if (ec) return;
             send(*s);
             s->next += s->interval;
+            skip_missed(*s);
             arm(s);
         });
+    }
+
+    // --no-catch-up: whole intervals only, so the senders stay staggered as start_phase set them.
+    void skip_missed(Sender& s) const {
+        if (!plan_.no_catch_up) return;
+        const auto behind = Clock::now() - s.next;
+        if (behind > std::chrono::seconds(1)) s.next += (behind / s.interval) * s.interval;
     }
 
     void send(Sender& s) {
@@ -304,7 +313,8 @@ int run_fanout(const LoadOptions& o) {
                     .per_room = o.connections / o.rooms,
                     .phases = o.rates.size(),
                     .message_chars = o.message_chars,
-                    .peer_path = {}};
+                    .peer_path = {},
+                    .no_catch_up = o.no_catch_up};
     const std::size_t total = plan.per_room * plan.rooms;
     if (total + 64 > setup->open_file_limit) {
         std::cerr << "parley-load: " << total << " connections need about " << total + 64

@@ -97,6 +97,10 @@ struct Cli {
             ->capture_default_str();
         app.add_flag("--presigned", o.presigned,
                      "tokens: sign once and replay the request (what wrk does)");
+        app.add_flag("--no-catch-up", o.no_catch_up,
+                     "fanout: after a stall of over 1 s (e.g. the tool stopped with SIGSTOP), "
+                     "resume the send schedule from now instead of sending the missed messages "
+                     "at once");
         app.add_flag("--peer", o.peer,
                      "fanout, idle: --chat is a benchmark peer from bench/ (uWebSockets, ws) "
                      "speaking the same frames: no control plane, no tokens, the room is the "

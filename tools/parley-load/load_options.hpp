@@ -28,6 +28,9 @@ struct LoadOptions {
     std::size_t history = 0;       // joins: fill the room with N messages and join with ?history=N
     std::size_t concurrency = 64;  // handshakes / token requests in flight during setup
     bool presigned = false;        // tokens: replay one signed request, as wrk does
+    // fanout: after a stall of over a second (the tool stopped with SIGSTOP, as bench/threads.sh
+    // does), skip the missed sends instead of sending them all at once.
+    bool no_catch_up = false;
     // fanout, idle: the server is a benchmark peer (bench/): no control plane, no tokens; the
     // room is the URL path and any subprotocol is echoed.
     bool peer = false;
