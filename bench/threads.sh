@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Issue 10's scaling check (docs/performance.md, s and t): server CPU per delivery on 10 rooms x
-# 200 connections at a steady RATE, in three set-ups measured in turns:
+# 200 connections at a steady RATE, in four set-ups measured in turns:
 #   t1        --threads 1 on CPU 0, load tool on CPU 1 (the one-thread figure);
 #   t2-1core  --threads 2, both loops on CPU 0, load tool on CPU 1: what a second loop costs
-#             in the code (hand-offs between loops, more wake-ups), with the cores as in t1;
+#             in the code, with the cores as in t1;
 #   t2-shared --threads 2 on CPUs 0-1, load tool on the same two CPUs (the issue's set-up):
-#             adds what sharing both cores with the load tool costs on this machine.
-# The three servers and their load tools run for the whole script; only one pair works at a time:
+#             adds what sharing both cores with the load tool costs on this machine;
+#   t2-spread as t2-shared with --room-affinity 0: each connection stays on the loop that
+#             accepted it, so every room has members on both loops (what a room's home saves).
+# The four servers and their load tools run for the whole script; only one pair works at a time:
 # the others' load tools are stopped (SIGSTOP; `parley-load --no-catch-up` skips the missed sends
 # when continued). Each round gives every set-up one WINDOW of seconds, in a rotating order, so
 # the machine's slow and fast phases (this VM's swing by tens of percent over seconds) fall on
-# all three alike; a round's ratios compare windows seconds apart.
+# all four alike; a round's ratios compare windows seconds apart.
 # Measured exactly from the kernel: CPU from /proc/PID/task/*/schedstat (time on CPU, and run
 # slices, about the context switches), deliveries from the server's /metrics.
 # Usage: bench/threads.sh [ROUNDS] [RATE] [WINDOW]   (default 10 rounds, 200 msg/s = 40,000
@@ -23,15 +25,16 @@ settle=1  # after a load tool continues: its stall's backlog is read before meas
 bin=${PARLEYD:-build/parleyd}
 [ -x "$bin" ] && [ -x build/parley-load ] || { echo "build parleyd and parley-load first (make build)"; exit 2; }
 export PARLEY_ACCESS_KEY_ID=AKIDBENCHCOMPARE0001 PARLEY_SECRET_ACCESS_KEY=benchCompareSecretKey0000000000000000000
-names=(t1 t2-1core t2-shared) threads=(1 2 2) server_cpus=(0 0 0,1) load_cpus=(1 1 0,1)
+names=(t1 t2-1core t2-shared t2-spread) threads=(1 2 2 2) affinity=(1000 1000 1000 0)
+server_cpus=(0 0 0,1 0,1) load_cpus=(1 1 0,1 0,1)
 declare -a server load data api us slices sum
 cleanup() {
-  for i in 0 1 2; do
+  for i in 0 1 2 3; do
     [ -n "${load[$i]:-}" ] && kill -CONT "${load[$i]}" 2>/dev/null && kill -TERM "${load[$i]}" 2>/dev/null
     [ -n "${server[$i]:-}" ] && kill -TERM "${server[$i]}" 2>/dev/null
   done
   wait 2>/dev/null
-  for i in 0 1 2; do [ -n "${data[$i]:-}" ] && rm -rf "${data[$i]}"; done
+  for i in 0 1 2 3; do [ -n "${data[$i]:-}" ] && rm -rf "${data[$i]}"; done
 }
 trap cleanup EXIT
 
@@ -40,13 +43,13 @@ cpu_of() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ns += $1; slices 
 deliveries_of() { curl -fs "http://$1/metrics" | awk '$1 == "parley_chat_deliveries_total" {print $2}'; }
 
 # Long enough for every round; the tools stop by themselves after it.
-duration=$((rounds * 3 * (window + settle + 1) + 60))
-for i in 0 1 2; do
+duration=$((rounds * 4 * (window + settle + 1) + 60))
+for i in 0 1 2 3; do
   data[$i]=$(mktemp -d)
   api[$i]=127.0.0.1:$((29480 + 2 * i))
   chat=127.0.0.1:$((29481 + 2 * i))
   taskset -c "${server_cpus[$i]}" "$bin" --threads "${threads[$i]}" --data-dir "${data[$i]}" \
-    --api-listen "${api[$i]}" --chat-listen "$chat" --log-level warn >/dev/null 2>&1 &
+    --room-affinity "${affinity[$i]}" --api-listen "${api[$i]}" --chat-listen "$chat" --log-level warn >/dev/null 2>&1 &
   server[$i]=$!
   for _ in $(seq 1 100); do curl -fs "http://${api[$i]}/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
   taskset -c "${load_cpus[$i]}" build/parley-load fanout --api "http://${api[$i]}" --chat "ws://$chat" \
@@ -63,12 +66,12 @@ done
 
 echo "10x200 at $rate msg/s ($((rate * 200)) deliveries/s), $rounds rounds of ${window} s windows;"
 echo "per set-up: server CPU µs per delivery [run slices per message]; per round: ÷ t1"
-ratios1="" ratios2="" all0="" all1="" all2=""
+ratios1="" ratios2="" ratios3="" all0="" all1="" all2="" all3=""
 for r in $(seq "$rounds"); do
   us=() slices=()
   line="round $r:"
-  for k in 0 1 2; do
-    i=$(((k + r) % 3))
+  for k in 0 1 2 3; do
+    i=$(((k + r) % 4))
     kill -CONT "${load[$i]}"
     sleep "$settle"
     d0=$(deliveries_of "${api[$i]}"); read -r ns0 sl0 < <(cpu_of "${server[$i]}")
@@ -79,18 +82,19 @@ for r in $(seq "$rounds"); do
       'BEGIN { if (d <= 0) { print "nan nan"; exit } printf "%.3f %.1f\n", ns / 1000 / d, sl * 200 / d }')
     sum[$i]=$(awk -v a="${sum[$i]:-0}" -v b="${us[$i]}" 'BEGIN{print a + b}')
   done
-  for i in 0 1 2; do line="$line ${names[$i]}=${us[$i]} [${slices[$i]}]"; done
-  all0="$all0 ${us[0]}" all1="$all1 ${us[1]}" all2="$all2 ${us[2]}"
-  read -r q1 q2 < <(awk -v a="${us[0]}" -v b="${us[1]}" -v c="${us[2]}" 'BEGIN{printf "%.2f %.2f\n", b / a, c / a}')
-  ratios1="$ratios1 $q1" ratios2="$ratios2 $q2"
-  echo "$line  (t2-1core ${q1}x, t2-shared ${q2}x)"
+  for i in 0 1 2 3; do line="$line ${names[$i]}=${us[$i]} [${slices[$i]}]"; done
+  all0="$all0 ${us[0]}" all1="$all1 ${us[1]}" all2="$all2 ${us[2]}" all3="$all3 ${us[3]}"
+  read -r q1 q2 q3 < <(awk -v a="${us[0]}" -v b="${us[1]}" -v c="${us[2]}" -v d="${us[3]}" \
+    'BEGIN{printf "%.2f %.2f %.2f\n", b / a, c / a, d / a}')
+  ratios1="$ratios1 $q1" ratios2="$ratios2 $q2" ratios3="$ratios3 $q3"
+  echo "$line  (t2-1core ${q1}x, t2-shared ${q2}x, t2-spread ${q3}x)"
 done
 median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-awk -v a="${sum[0]}" -v b="${sum[1]}" -v c="${sum[2]}" -v n="$rounds" 'BEGIN {
-  printf "mean µs per delivery: t1 %.2f, t2-1core %.2f (%.2fx), t2-shared %.2f (%.2fx)\n",
-    a / n, b / n, b / a, c / n, c / a }'
-m0=$(median <<<"$all0") m1=$(median <<<"$all1") m2=$(median <<<"$all2")
-awk -v a="$m0" -v b="$m1" -v c="$m2" 'BEGIN {
-  printf "median µs per delivery: t1 %.2f, t2-1core %.2f (%.2fx), t2-shared %.2f (%.2fx)\n",
-    a, b, b / a, c, c / a }'
-echo "median of the rounds' ratios: t2-1core $(median <<<"$ratios1")x, t2-shared $(median <<<"$ratios2")x"
+awk -v a="${sum[0]}" -v b="${sum[1]}" -v c="${sum[2]}" -v d="${sum[3]}" -v n="$rounds" 'BEGIN {
+  printf "mean µs per delivery: t1 %.2f, t2-1core %.2f (%.2fx), t2-shared %.2f (%.2fx), t2-spread %.2f (%.2fx)\n",
+    a / n, b / n, b / a, c / n, c / a, d / n, d / a }'
+m0=$(median <<<"$all0") m1=$(median <<<"$all1") m2=$(median <<<"$all2") m3=$(median <<<"$all3")
+awk -v a="$m0" -v b="$m1" -v c="$m2" -v d="$m3" 'BEGIN {
+  printf "median µs per delivery: t1 %.2f, t2-1core %.2f (%.2fx), t2-shared %.2f (%.2fx), t2-spread %.2f (%.2fx)\n",
+    a, b, b / a, c, c / a, d, d / a }'
+echo "median of the rounds' ratios: t2-1core $(median <<<"$ratios1")x, t2-shared $(median <<<"$ratios2")x, t2-spread $(median <<<"$ratios3")x"

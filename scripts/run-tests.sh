@@ -93,7 +93,8 @@ if [ -x "$asan/parleyd" ]; then
     tests/e2e/messaging_robustness.test.mjs tests/e2e/chat_logging.test.mjs \
     tests/e2e/edge_hardening.test.mjs \
     tests/e2e/chatlog_destinations_s3.test.mjs tests/e2e/chatlog_destinations_logs_firehose.test.mjs \
-    tests/e2e/tls.test.mjs tests/e2e/history.test.mjs tests/e2e/presence.test.mjs
+    tests/e2e/tls.test.mjs tests/e2e/history.test.mjs tests/e2e/presence.test.mjs \
+    tests/e2e/messaging_room_affinity.test.mjs
   # Parley Console in Chromium against the sanitizer build, with the console built beside the
   # release binary (the sanitizer build directory has none of its own).
   ASAN_OPTIONS=detect_leaks=1 PARLEY_CONSOLE_DIR="$PWD/$build/console" \

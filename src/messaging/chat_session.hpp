@@ -92,6 +92,10 @@ class ChatSession {
                                   std::string key, std::string token);
     void complete_handshake(token::ChatTokenClaims claims, const std::string& room_id,
                             std::string_view key, std::string_view token);
+    void move_to_loop(std::size_t loop, token::ChatTokenClaims claims, std::string room_id,
+                      std::string key, std::string token);
+    void finish_handshake(token::ChatTokenClaims claims, const std::string& room_id,
+                          std::string_view key, std::string_view token);
     void reject_handshake(unsigned status, std::string_view reason);
     void drain_after_reject();
     void leave_pending();

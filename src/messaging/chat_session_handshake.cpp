@@ -179,6 +179,34 @@ void ChatSession::claim_token_cluster_wide(token::ChatTokenClaims claims, std::s
 
 void ChatSession::complete_handshake(token::ChatTokenClaims claims, const std::string& room_id,
                                      std::string_view key, std::string_view token) {
+    const std::size_t home = ctx_.hub->home_loop(room_id, loop_index_);
+    if (home != loop_index_)
+        return move_to_loop(home, std::move(claims), room_id, std::string(key), std::string(token));
+    finish_handshake(std::move(claims), room_id, key, token);
+}
+
+// Before its 101, the connection moves to the loop its room lives on (RoomHub::home_loop): then
+// one loop fans out the room's messages, with no hand-off per message to another. Nothing is
+// parked or under way on the socket here: the upgrade request has been read in full.
+void ChatSession::move_to_loop(std::size_t loop, token::ChatTokenClaims claims, std::string room_id,
+                               std::string key, std::string token) {
+    auto self = ref();  // detach() drops the hub's reference
+    ctx_.hub->detach(this);
+    socket_.move_to(ctx_.hub->loop(loop));
+    loop_index_ = static_cast<std::uint32_t>(loop);
+    ctx_.metrics.connections_moved.fetch_add(1, std::memory_order_relaxed);
+    ctx_.hub->post_to_loop(loop, [self, claims = std::move(claims), room_id = std::move(room_id),
+                                  key = std::move(key), token = std::move(token)]() mutable {
+        self->ctx_.hub->attach(self);
+        boost::system::error_code ec;
+        self->socket_.start_polling(ec);
+        if (ec) return self->abort();
+        self->finish_handshake(std::move(claims), room_id, key, token);
+    });
+}
+
+void ChatSession::finish_handshake(token::ChatTokenClaims claims, const std::string& room_id,
+                                   std::string_view key, std::string_view token) {
     identity_ = SessionIdentity::from(std::move(claims));
     room_id_ = room_id;
     auto accept = websocket_accept_key(key);

@@ -29,6 +29,11 @@ struct EdgeSettings {
     // A loop pass's writes to many connections in one io_uring submission where the kernel
     // allows it (--io-uring auto); false: one send() each (--io-uring off).
     bool batch_sends = true;
+    // With several event loops, a room's connections gather on one loop (its home) up to this
+    // many, so a message to a room that size is fanned out by one loop, with no hand-off to
+    // another; past it, new members go to the loop with the fewest connections. 0: every
+    // connection stays on the loop it was accepted on, round robin (--room-affinity).
+    std::size_t room_affinity = 1000;
 };
 
 struct EdgeContext {

@@ -37,6 +37,9 @@ std::string EdgeMetrics::render() const {
          static_cast<std::int64_t>(frames_delivered.load()));
     line(out, "parley_chat_errors_total", "counter", "ERROR frames sent.",
          static_cast<std::int64_t>(errors_sent.load()));
+    line(out, "parley_chat_connections_moved_total", "counter",
+         "Connections moved to their room's event loop after the handshake (--room-affinity).",
+         static_cast<std::int64_t>(connections_moved.load()));
     line(out, "parley_chat_slow_consumers_disconnected_total", "counter",
          "Connections closed because their send queue exceeded the limit.",
          static_cast<std::int64_t>(slow_consumers_disconnected.load()));

@@ -78,6 +78,13 @@ void PolledSocket::stop_polling() {
     ready_ &= static_cast<std::uint8_t>(~(kDeferred | kWritesWatched));
 }
 
+void PolledSocket::move_to(asio::io_context& loop) {
+    stop_polling();
+    owner_ = nullptr;
+    parked_[Read] = parked_[Write] = nullptr;
+    poller_ = &asio::use_service<ReadinessPoller>(loop);
+}
+
 std::size_t PolledSocket::read_some(asio::mutable_buffer buffer, boost::system::error_code& ec) {
     ec = {};
     if (buffer.size() == 0) return 0;

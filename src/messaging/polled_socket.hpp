@@ -74,6 +74,9 @@ class PolledSocket : private PolledEdge {
     // Out of the poller without closing (a listener backing off): nothing is reported, and no
     // parked wait called, until start_polling() again.
     void stop_polling();
+    // To another loop's poller (a connection moving to its room's loop): out of polling and with
+    // nothing parked or waiting, on the old loop's thread; start_polling() then on the new one's.
+    void move_to(boost::asio::io_context& loop);
     bool level_triggered() const { return (ready_ & kLevel) != 0; }
 
     // Non-blocking; would_block when the kernel has nothing (or no room) now.

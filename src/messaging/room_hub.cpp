@@ -54,6 +54,8 @@ void RoomHub::attach(const SessionPtr& s) {
     auto& sessions = shards_[s->loop_index()]->sessions;
     s->hub_slot = static_cast<std::uint32_t>(sessions.size());
     sessions.push_back(s);
+    shards_[s->loop_index()]->connections.store(static_cast<std::uint32_t>(sessions.size()),
+                                                std::memory_order_relaxed);
 }
 
 void RoomHub::detach(ChatSession* s) {
@@ -68,6 +70,8 @@ void RoomHub::detach(ChatSession* s) {
         sessions[slot]->hub_slot = static_cast<std::uint32_t>(slot);
     }
     sessions.pop_back();
+    shards_[s->loop_index()]->connections.store(static_cast<std::uint32_t>(sessions.size()),
+                                                std::memory_order_relaxed);
     // After a wave of disconnections give the slots back (amortised: only at 1/4 full).
     if (sessions.capacity() > 1024 && sessions.size() < sessions.capacity() / 4)
         sessions.shrink_to_fit();
@@ -165,9 +169,30 @@ void RoomHub::leave(ChatSession* s) {
         for (auto c : d->second) any = any || c != 0;
         if (!any) {
             directory_.erase(d);
+            homes_.erase(s->room_id());
             if (cluster_) bus_->unsubscribe(s->room_id());
         }
     }
+}
+
+std::size_t RoomHub::home_loop(const std::string& room_id, std::size_t current) {
+    const std::size_t limit = ctx_.settings.room_affinity;
+    if (shards_.size() < 2 || limit == 0) return current;
+    std::lock_guard lock(directory_mutex_);
+    auto [home, fresh] = homes_.try_emplace(room_id, 0);
+    if (!fresh) {
+        auto d = directory_.find(room_id);
+        const std::size_t there = d == directory_.end() ? 0 : d->second[home->second];
+        if (there < limit) return home->second;
+    }
+    // A new room, or one past the limit on its home: the loop with the fewest connections.
+    std::size_t best = current;
+    for (std::size_t i = 0; i < shards_.size(); ++i)
+        if (shards_[i]->connections.load(std::memory_order_relaxed) <
+            shards_[best]->connections.load(std::memory_order_relaxed))
+            best = i;
+    if (fresh) home->second = static_cast<std::uint32_t>(best);
+    return best;
 }
 
 void RoomHub::mark_dirty(ChatSession* s) {

@@ -67,6 +67,13 @@ class RoomHub : public LiveRoomControl {
     void join(const SessionPtr& s);  // after the handshake: member of its room
     void leave(ChatSession* s);
     void mark_dirty(ChatSession* s);  // has queued frames: flush at the end of this loop turn
+    // Once a handshake has named the room: the loop the connection should live on (its room's
+    // home, EdgeSettings::room_affinity); `current` when there is one loop or affinity is off.
+    std::size_t home_loop(const std::string& room_id, std::size_t current);
+    // From any thread: `work` runs on loop `i`, after what was queued there before.
+    void post_to_loop(std::size_t i, std::function<void()> work) {
+        shards_[i]->mailbox->post(std::move(work));
+    }
 
     // From any thread.
     // In cluster mode the local members get the frame once the bus has accepted it (so a frame
@@ -121,6 +128,8 @@ class RoomHub : public LiveRoomControl {
         // Every connection of this loop (owning), each at its ChatSession::hub_slot: 8 bytes a
         // connection where a hash set node and bucket took ~40.
         std::vector<SessionPtr> sessions;
+        // sessions.size(), for home_loop() on other loops.
+        std::atomic<std::uint32_t> connections{0};
         std::unordered_map<std::string, std::vector<SessionPtr>> rooms;
         std::vector<SessionPtr> dirty;     // owning: a session may close before the flush runs
         std::vector<SessionPtr> flushing;  // the list being flushed (dirty's spare)
@@ -186,6 +195,9 @@ class RoomHub : public LiveRoomControl {
     std::mutex directory_mutex_;
     std::unordered_map<std::string, std::vector<std::uint32_t>>
         directory_;  // room -> members per loop
+    // Under directory_mutex_: room -> its home loop (home_loop()); dropped with the directory
+    // entry when the room's last member leaves.
+    std::unordered_map<std::string, std::uint32_t> homes_;
     PublishObserver observer_;
     bus::Bus* bus_ = nullptr;
     bool cluster_ = false;

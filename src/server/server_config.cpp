@@ -122,6 +122,13 @@ std::optional<int> parse_command_line(int argc, char** argv, ServerConfig& out) 
                    "always one send() each")
         ->capture_default_str()
         ->check(CLI::IsMember({"auto", "off"}));
+    app.add_option("--room-affinity", out.room_affinity,
+                   "With several --threads: a room's chat connections gather on one event loop "
+                   "up to this many, so its messages are fanned out without a hand-off between "
+                   "loops; members past it go to the loop with the fewest connections. 0: each "
+                   "connection stays on the loop that accepted it (round robin)")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{0}, std::size_t{10000000}));
     app.add_option("--lambda-endpoint", out.lambda_endpoint,
                    "Base URL (http[s]://HOST[:PORT][/PATH]) of a Lambda Invoke API (AWS Lambda "
                    "itself, e.g. https://lambda.us-east-1.amazonaws.com, the Lambda Runtime "

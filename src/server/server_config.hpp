@@ -30,6 +30,7 @@ struct ServerConfig {
     std::size_t max_frame_bytes = 64 * 1024;
     std::size_t max_outbound_bytes = 1024 * 1024;
     std::string io_uring = "auto";      // auto | off: batched chat writes
+    std::size_t room_affinity = 1000;   // members of a room kept on one event loop; 0: off
     std::string lambda_endpoint;        // message review handler: Lambda Invoke API base URL
     std::string lambda_ca_file;         // extra trusted CAs (PEM) for an https lambda_endpoint
     std::filesystem::path chatlog_dir;  // default <data-dir>/chatlogs
