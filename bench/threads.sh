@@ -27,7 +27,7 @@ bin=${PARLEYD:-build/parleyd}
 export PARLEY_ACCESS_KEY_ID=AKIDBENCHCOMPARE0001 PARLEY_SECRET_ACCESS_KEY=benchCompareSecretKey0000000000000000000
 names=(t1 t2-1core t2-shared t2-spread) threads=(1 2 2 2) affinity=(1000 1000 1000 0)
 server_cpus=(0 0 0,1 0,1) load_cpus=(1 1 0,1 0,1)
-declare -a server load data api us slices sum
+declare -a server load data api us slices
 cleanup() {
   for i in 0 1 2 3; do
     [ -n "${load[$i]:-}" ] && kill -CONT "${load[$i]}" 2>/dev/null && kill -TERM "${load[$i]}" 2>/dev/null
@@ -66,7 +66,7 @@ done
 
 echo "10x200 at $rate msg/s ($((rate * 200)) deliveries/s), $rounds rounds of ${window} s windows;"
 echo "per set-up: server CPU µs per delivery [run slices per message]; per round: ÷ t1"
-ratios1="" ratios2="" ratios3="" all0="" all1="" all2="" all3=""
+all=() ratios=()  # per set-up: every round's µs per delivery, and its ratio to t1's
 for r in $(seq "$rounds"); do
   us=() slices=()
   line="round $r:"
@@ -80,21 +80,29 @@ for r in $(seq "$rounds"); do
     kill -STOP "${load[$i]}"
     read -r "us[$i]" "slices[$i]" < <(awk -v ns=$((ns1 - ns0)) -v sl=$((sl1 - sl0)) -v d=$((d1 - d0)) \
       'BEGIN { if (d <= 0) { print "nan nan"; exit } printf "%.3f %.1f\n", ns / 1000 / d, sl * 200 / d }')
-    sum[$i]=$(awk -v a="${sum[$i]:-0}" -v b="${us[$i]}" 'BEGIN{print a + b}')
   done
-  for i in 0 1 2 3; do line="$line ${names[$i]}=${us[$i]} [${slices[$i]}]"; done
-  all0="$all0 ${us[0]}" all1="$all1 ${us[1]}" all2="$all2 ${us[2]}" all3="$all3 ${us[3]}"
-  read -r q1 q2 q3 < <(awk -v a="${us[0]}" -v b="${us[1]}" -v c="${us[2]}" -v d="${us[3]}" \
-    'BEGIN{printf "%.2f %.2f %.2f\n", b / a, c / a, d / a}')
-  ratios1="$ratios1 $q1" ratios2="$ratios2 $q2" ratios3="$ratios3 $q3"
-  echo "$line  (t2-1core ${q1}x, t2-shared ${q2}x, t2-spread ${q3}x)"
+  tail=""
+  for i in 0 1 2 3; do
+    line="$line ${names[$i]}=${us[$i]} [${slices[$i]}]"
+    all[$i]="${all[$i]:-} ${us[$i]}"
+    [ "$i" = 0 ] && continue
+    q=$(awk -v a="${us[0]}" -v b="${us[$i]}" 'BEGIN{printf "%.2f", b / a}')
+    ratios[$i]="${ratios[$i]:-} $q"
+    tail="$tail${tail:+, }${names[$i]} ${q}x"
+  done
+  echo "$line  ($tail)"
 done
 median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-awk -v a="${sum[0]}" -v b="${sum[1]}" -v c="${sum[2]}" -v d="${sum[3]}" -v n="$rounds" 'BEGIN {
-  printf "mean µs per delivery: t1 %.2f, t2-1core %.2f (%.2fx), t2-shared %.2f (%.2fx), t2-spread %.2f (%.2fx)\n",
-    a / n, b / n, b / a, c / n, c / a, d / n, d / a }'
-m0=$(median <<<"$all0") m1=$(median <<<"$all1") m2=$(median <<<"$all2") m3=$(median <<<"$all3")
-awk -v a="$m0" -v b="$m1" -v c="$m2" -v d="$m3" 'BEGIN {
-  printf "median µs per delivery: t1 %.2f, t2-1core %.2f (%.2fx), t2-shared %.2f (%.2fx), t2-spread %.2f (%.2fx)\n",
-    a, b, b / a, c, c / a, d, d / a }'
-echo "median of the rounds' ratios: t2-1core $(median <<<"$ratios1")x, t2-shared $(median <<<"$ratios2")x, t2-spread $(median <<<"$ratios3")x"
+mean() { tr ' ' '\n' | grep . | awk '{s += $1} END {print s / NR}'; }
+summary() {  # summary mean|median: each set-up's figure, and its ratio to t1's
+  local out="" first="" v
+  for i in 0 1 2 3; do
+    v=$("$1" <<<"${all[$i]}")
+    if [ "$i" = 0 ]; then first=$v out=$(printf "t1 %.2f" "$v"); continue; fi
+    out="$out, $(awk -v n="${names[$i]}" -v a="$first" -v b="$v" 'BEGIN{printf "%s %.2f (%.2fx)", n, b, b / a}')"
+  done
+  echo "$1 µs per delivery: $out"
+}
+summary mean
+summary median
+echo "median of the rounds' ratios: $(for i in 1 2 3; do printf "%s%s %sx" "${sep:-}" "${names[$i]}" "$(median <<<"${ratios[$i]}")"; sep=", "; done)"

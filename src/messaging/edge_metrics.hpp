@@ -10,8 +10,8 @@ struct EdgeMetrics {
     std::atomic<std::int64_t> connections_open{0};     // every connection, pending ones too
     std::atomic<std::int64_t> connections_pending{0};  // not (yet) upgraded: in the handshake
     std::atomic<std::uint64_t> connections_accepted{0};
-    std::atomic<std::uint64_t> connections_moved{
-        0};  // to their room's event loop (--room-affinity)
+    // To their room's event loop after the handshake (--room-affinity).
+    std::atomic<std::uint64_t> connections_moved{0};
     std::atomic<std::uint64_t> handshakes_rejected{0};
     std::atomic<std::uint64_t> tls_handshakes_failed{0};  // wss:// only: bad TLS, or gone early
     std::atomic<std::uint64_t> messages_received{0};      // client frames with an action
